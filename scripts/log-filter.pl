@@ -1,0 +1,72 @@
+#!/usr/bin/perl
+# Turns a job's terminal output into readable text for log.txt, as it arrives:
+# escape sequences (colours, cursor moves, titles) are removed, CR line endings
+# become newlines, other control bytes are dropped. Every other byte, invalid
+# UTF-8 included, is kept. Runs under tmux pipe-pane: stdin is the pane's output.
+use strict;
+use warnings;
+
+binmode STDIN;
+binmode STDOUT;
+
+# Complete sequences, longest forms first.
+my $complete = qr/
+    \e\][^\a\e]*(?:\a|\e\\)                 # OSC: window title, hyperlink, clipboard
+  | \e[PX^_](?:[^\e]|\e(?!\\))*\e\\        # DCS, SOS, PM and APC strings
+  | \e\[[0-?]*[ -\/]*[@-~]                 # CSI: colour, cursor, erase, modes
+  | \e[ -\/]+[0-~]                         # nF: character set designation
+  | \e(?![\[\]PX^_])[0-~]                  # two-byte escapes: save cursor, keypad mode
+/x;
+
+# The start of a sequence cut off by the end of a read: kept for the next read.
+my $unfinished = qr/
+    \e(?: \][^\a\e]*\e?
+        | [PX^_](?:[^\e]|\e(?!\\))*\e?
+        | \[[0-?]*[ -\/]*
+        | [ -\/]*
+      )\z
+/x;
+
+my $MAX_CARRY = 65536;
+
+# Cursor jumps to a new line or column start read best as a line break; a cursor
+# move to the right as a space; everything else as nothing.
+sub replacement {
+    my ($sequence) = @_;
+    return "\n" if $sequence =~ /^\e\[[0-9;]*[HfE]\z/;
+    return ' '  if $sequence =~ /^\e\[[0-9]*C\z/;
+    return '';
+}
+
+sub clean {
+    my ($text) = @_;
+    $text =~ s/$complete/replacement($&)/ge;
+    $text =~ s/\r+\n/\n/g;
+    $text =~ s/\r/\n/g;
+    $text =~ tr/\x00-\x08\x0b\x0c\x0e-\x1f\x7f//d;
+    return $text;
+}
+
+my $carry = '';
+for (;;) {
+    my $read = sysread(STDIN, my $chunk, 65536);
+    if (!defined $read) {
+        next if $!{EINTR};
+        last;
+    }
+    last if $read == 0;
+    my $text = $carry . $chunk;
+    $carry = '';
+    if ($text =~ $unfinished && length($&) < $MAX_CARRY) {
+        $carry = $&;
+        substr($text, -length($carry)) = '';
+    } elsif ($text =~ /\r\z/) {
+        # a CR may be the first half of CRLF
+        $carry = "\r";
+        chop $text;
+    }
+    my $out = clean($text);
+    syswrite(STDOUT, $out) if length $out;
+}
+my $rest = clean($carry);
+syswrite(STDOUT, $rest) if length $rest;

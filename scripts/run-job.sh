@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs one job inside its tmux pane (started by job-runner dispatch, never by hand):
+# log capture from the first byte, the agent on the pane's own terminal, the exit
+# status recorded, then a shell in the job's directory as the hand-made `exec bash` gave.
+# usage: run-job.sh JOB_ID WORKSPACE NODE
+set -u
+id=$1 ws=$2 node=${3:-node}
+here=${BASH_SOURCE[0]%/*}
+run=$ws/.run
+
+# Quotes a word for /bin/sh, which runs pipe-pane's command.
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+start_log_capture() {
+  local filter="exec cat"
+  # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape sequences
+  command -v perl >/dev/null 2>&1 && filter="exec perl $(sh_quote "$here/log-filter.pl")"
+  tmux set-option -p -t "$TMUX_PANE" @job-runner-job-dir "$ws" \; \
+    pipe-pane -t "$TMUX_PANE" "$filter >> $(sh_quote "$ws/log.txt")" ||
+    echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
+}
+
+# The dispatcher's environment (NUL-separated), read once and deleted: it may hold secrets.
+load_environment() {
+  env_args=()
+  [ -f "$run/env" ] || return 0
+  local entry
+  while IFS= read -r -d '' entry; do env_args+=("$entry"); done <"$run/env"
+  rm -f "$run/env"
+}
+
+# The command prefix that gives a process the dispatcher's environment plus what tmux
+# set for this pane (without a saved environment: the pane's own).
+set_job_environment() {
+  job_env=(env)
+  [ ${#env_args[@]} -gt 0 ] && job_env=(env -i "${env_args[@]}")
+  job_env+=(TMUX="${TMUX-}" TMUX_PANE="${TMUX_PANE-}" TERM="${TERM:-screen}"
+    JOB_RUNNER_NAME="${ws##*/}" JOB_RUNNER_JOB_DIR="$ws")
+}
+
+# Waits (up to 2 s) until the log holds the summary line: tmux may still be copying
+# the agent's last output into the pipe when the agent has already exited.
+wait_for_log_tail() {
+  local i tail
+  for i in $(seq 100); do
+    tail=$(tail -c 512 "$ws/log.txt" 2>/dev/null)
+    [[ $tail == *"$1"* ]] && return 0
+    sleep 0.02
+  done
+}
+
+main() {
+  start_log_capture
+  load_environment
+  set_job_environment
+  local command prompt
+  command=$(<"$run/command")
+  # read -d '' keeps every byte of the prompt, trailing newlines included
+  IFS= read -r -d '' prompt <"$run/prompt"
+  # job-runner kill signals this whole process group: outlive it to record the exit
+  trap ':' TERM
+  "${job_env[@]}" "$BASH" -c "$command \"\$1\"" job-runner "$prompt"
+  local code=$?
+  trap - TERM
+  local now=${EPOCHREALTIME:-$(date +%s)}
+  # EPOCHREALTIME uses the locale's decimal mark
+  printf '%s %s %s\n' "$id" "$code" "${now/,/.}" >"$run/exit.tmp" && mv -f "$run/exit.tmp" "$run/exit"
+  local summary
+  summary=$("$node" "$here/../dist/cli.cjs" _finish "$ws" 2>&1) || summary="job ${ws##*/}: exit $code ($summary)"
+  printf '\n%s\n' "$summary"
+  wait_for_log_tail "$summary"
+  tmux pipe-pane -t "$TMUX_PANE"
+  exec_shell
+}
+
+# Leaves a shell in the job's directory, with the job's environment.
+exec_shell() {
+  local shell=${SHELL:-} entry
+  for entry in "${env_args[@]}"; do [[ $entry == SHELL=* ]] && shell=${entry#SHELL=}; done
+  [ -x "$shell" ] || shell=$BASH
+  exec "${job_env[@]}" "$shell"
+}
+
+main

@@ -1,0 +1,39 @@
+// attach NAME: takes the client to the job's window, or says how to get there from outside tmux.
+import type { VerbSpec } from '../core/args.js';
+import { RuntimeError } from '../core/errors.js';
+import { findJob, loadContext } from '../core/jobs.js';
+import { currentSocketPath, switchClientToWindow } from '../core/tmux.js';
+import type { CommandIO } from './io.js';
+import { resolveDir } from './list.js';
+
+export const attachSpec: VerbSpec = {
+  name: 'attach',
+  usage: 'attach NAME',
+  summary: "Switches this tmux client to the job's window; outside tmux, prints the command that attaches to it.",
+  options: {
+    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+export function runAttach(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const job = findJob(context, positionals[0]!);
+  if (!job.window) {
+    throw new RuntimeError(`job ${job.name} has no window (${job.state}); read its output with: job-runner log ${job.name}`);
+  }
+  if (context.insideTmux && job.socket === context.socket) {
+    switchClientToWindow(context.socket, job.window);
+    return 0;
+  }
+  const socket = job.socket === currentSocketPath({ ...io.env, TMUX: '' }) ? '' : ` -S ${shellQuote(job.socket)}`;
+  io.out(`job ${job.name} runs in window ${job.window} of session ${job.session}; attach with:\n`);
+  io.out(`  tmux${socket} attach -t ${shellQuote(job.session ?? '')} \\; select-window -t ${job.window}\n`);
+  return 0;
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

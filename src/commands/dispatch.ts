@@ -1,0 +1,181 @@
+// dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildPrompt, serializeEnvironment } from '../core/agent.js';
+import type { VerbSpec } from '../core/args.js';
+import { UsageError } from '../core/errors.js';
+import { loadContext, viewJob, type Context } from '../core/jobs.js';
+import { checkJobName } from '../core/names.js';
+import {
+  claimNewWorkspace, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, workspacePaths, writeJobRecord,
+  writeWorkspaceFiles, type JobRecord, type WorkspacePaths,
+} from '../core/store.js';
+import { openJobWindow } from '../core/tmux.js';
+import { PACKAGE_ROOT, type CommandIO } from './io.js';
+
+export const dispatchSpec: VerbSpec = {
+  name: 'dispatch',
+  usage: 'dispatch NAME [TASK | -] [options]',
+  summary:
+    'Starts an agent on TASK in a new tmux window named NAME, with the workspace\n' +
+    '<root>/.claude-local/jobs/NAME/ (log.txt, notes.md, artifacts/). Prints the workspace path.\n' +
+    'TASK "-" (or no TASK with a piped stdin) reads the task from stdin.',
+  options: {
+    'task-file': { type: 'string', value: 'FILE', help: 'read the task from FILE' },
+    command: { type: 'string', value: 'CMD', help: 'agent command line for this job (default: @job-runner-command, "claude")' },
+    dir: { type: 'string', value: 'PATH', help: 'dispatch as if from PATH (its git top-level is the root)' },
+    force: { type: 'boolean', help: "run again under a finished job's name (log.txt kept as log.1.txt)" },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 2,
+};
+
+export type DispatchRequest = {
+  name: string;
+  task: Buffer;
+  command?: string | undefined;
+  dir: string;
+  force: boolean;
+};
+
+export function runDispatch(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+  const request: DispatchRequest = {
+    name: positionals[0]!,
+    task: readTask(positionals[1], options['task-file'] as string | undefined, io),
+    command: options.command as string | undefined,
+    dir: resolve(io.cwd, (options.dir as string | undefined) ?? '.'),
+    force: options.force === true,
+  };
+  const paths = dispatchJob(request, io.env);
+  io.out(`${paths.dir}\n`);
+  return 0;
+}
+
+// The task from exactly one source: the argument, --task-file, or stdin.
+function readTask(argument: string | undefined, taskFile: string | undefined, io: CommandIO): Buffer {
+  if (argument !== undefined && taskFile !== undefined) {
+    throw new UsageError('dispatch: give the task either as an argument or with --task-file, not both');
+  }
+  let task: Buffer;
+  if (taskFile !== undefined) {
+    try {
+      task = readFileSync(resolve(io.cwd, taskFile));
+    } catch (error) {
+      throw new UsageError(`dispatch: cannot read task file ${taskFile}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  } else if (argument === '-' || (argument === undefined && !io.stdinIsTTY)) {
+    task = io.readStdin();
+  } else if (argument === undefined) {
+    throw new UsageError('dispatch: no task: give it as an argument, with --task-file FILE, or on stdin with "-"');
+  } else {
+    task = Buffer.from(argument);
+  }
+  if (task.toString('utf8').trim() === '') throw new UsageError('dispatch: the task is empty');
+  return task;
+}
+
+// Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
+export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): WorkspacePaths {
+  const nameProblem = checkJobName(request.name);
+  if (nameProblem) throw new UsageError(`dispatch: ${nameProblem}`);
+  const context = loadContext(request.dir, env);
+  const command = (request.command ?? context.options.command).trim();
+  if (command === '') throw new UsageError('dispatch: the agent command is empty (check --command or @job-runner-command)');
+
+  const paths = workspacePaths(join(context.jobsDir, request.name));
+  const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
+  if (!previous && !claimNewWorkspace(paths)) {
+    throw new UsageError(`dispatch: job ${request.name} was just created by another dispatch; choose another name`);
+  }
+  if (previous) rotateForRerun(paths);
+
+  const now = new Date().toISOString();
+  const record: JobRecord = {
+    version: 1,
+    id: randomBytes(8).toString('hex'),
+    name: request.name,
+    state: 'running',
+    exitCode: null,
+    signal: null,
+    root: context.root,
+    dir: paths.dir,
+    command,
+    task: request.task.toString('utf8'),
+    promptVia: 'argument',
+    socket: context.socket,
+    createdAt: now,
+    startedAt: now,
+    endedAt: null,
+  };
+  try {
+    const built = buildPrompt(context.options.prompt, request.task, {
+      name: request.name,
+      notes: paths.notes,
+      artifacts: paths.artifacts,
+      workspace: paths.dir,
+      log: paths.log,
+      root: context.root,
+      taskFile: paths.task,
+    });
+    record.promptVia = built.via;
+    writeWorkspaceFiles(paths, {
+      task: request.task,
+      notesHeader: notesHeader(record, previous !== null),
+      prompt: built.prompt,
+      command,
+      env: serializeEnvironment(env),
+    });
+    writeJobRecord(paths, record);
+    excludeFromGit(context.root, context.jobsDir);
+    openJobWindow({
+      socket: context.socket,
+      session: chooseSession(context),
+      windowName: request.name,
+      cwd: context.root,
+      argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, paths.dir, process.execPath],
+    });
+  } catch (error) {
+    if (previous) {
+      writeJobRecord(paths, previous);
+    } else {
+      removeWorkspace(paths);
+    }
+    throw error;
+  }
+  return paths;
+}
+
+// An existing workspace may be reused only by a finished job and only with --force.
+function refuseUnlessRerunnable(context: Context, paths: WorkspacePaths, request: DispatchRequest): JobRecord {
+  const job = viewJob(context, paths.dir);
+  if (job.state === 'running') {
+    const where = job.window ? ` in window ${job.window} (session ${job.session})` : '';
+    throw new UsageError(
+      `dispatch: job ${request.name} is running${where}; choose another name, or stop it with: job-runner kill ${request.name}`,
+    );
+  }
+  if (!request.force) {
+    throw new UsageError(
+      `dispatch: job ${request.name} already exists (${job.state}); run it again with --force (log.txt is kept as log.1.txt) or remove it with: job-runner rm ${request.name}`,
+    );
+  }
+  const read = readJobRecord(paths);
+  if (!read.ok) {
+    throw new UsageError(`dispatch: job ${request.name} has a broken record (${read.reason}); remove it with: job-runner rm ${request.name}`);
+  }
+  return read.record;
+}
+
+// The session for job windows: the option, else the caller's session, else "jobs".
+function chooseSession(context: Context): string | null {
+  if (context.options.session !== '') return context.options.session;
+  return context.insideTmux ? null : 'jobs';
+}
+
+function notesHeader(record: JobRecord, rerun: boolean): string {
+  const firstLine = record.task.trim().split('\n')[0]!.slice(0, 200);
+  if (rerun) return `\n---\nRun again: ${record.createdAt}\nTask: ${firstLine}\n\n`;
+  return `# Job ${record.name}\n\nTask: ${firstLine}\nStarted: ${record.createdAt}\n\n`;
+}

@@ -1,0 +1,65 @@
+// kill NAME: stops a running job's agent; the job ends as "killed" and its window stays open.
+import type { VerbSpec } from '../core/args.js';
+import { RuntimeError } from '../core/errors.js';
+import { findJob, findJobPane, loadContext, requireReadable, viewJob, type Context, type JobView } from '../core/jobs.js';
+import { markKillRequested, readJobRecord, workspacePaths } from '../core/store.js';
+import { killWindow } from '../core/tmux.js';
+import type { CommandIO } from './io.js';
+import { resolveDir } from './list.js';
+
+export const killSpec: VerbSpec = {
+  name: 'kill',
+  usage: 'kill NAME',
+  summary:
+    "Stops a running job: SIGTERM to its agent, SIGKILL after 5 seconds if it is still there.\n" +
+    'The job ends as "killed"; its window stays open with the log and a shell.',
+  options: {
+    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+const GRACE_MS = 5000;
+
+export async function runKill(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const job = findJob(context, positionals[0]!);
+  requireReadable(job);
+  if (job.state !== 'running') throw new RuntimeError(`job ${job.name} is not running (${job.state})`);
+  const ended = await stopJob(context, job);
+  io.out(`job ${job.name}: ${ended.state}\n`);
+  return 0;
+}
+
+// Marks the kill as requested, then signals the job's process group (the wrapper records the exit).
+export async function stopJob(context: Context, job: JobView): Promise<JobView> {
+  const paths = workspacePaths(job.dir);
+  markKillRequested(paths);
+  const read = readJobRecord(paths);
+  const pane = read.ok ? findJobPane(context, read.record) : null;
+  if (!pane) return viewJob(context, job.dir);
+  // tmux makes the pane's first process a session and group leader: -pid reaches the agent too
+  signalGroup(pane.panePid, 'SIGTERM');
+  const deadline = Date.now() + GRACE_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    context.panesBySocket.clear();
+    const now = viewJob(context, job.dir);
+    if (now.state !== 'running') return now;
+  }
+  // the agent ignored SIGTERM: end it and its window for good
+  signalGroup(pane.panePid, 'SIGKILL');
+  killWindow(job.socket, pane.windowId);
+  context.panesBySocket.clear();
+  return viewJob(context, job.dir);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}

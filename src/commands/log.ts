@@ -1,0 +1,110 @@
+// log NAME: prints the job's log.txt; -n keeps the last lines, -f follows it while the job runs.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { VerbSpec } from '../core/args.js';
+import { RuntimeError, UsageError } from '../core/errors.js';
+import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
+import { workspacePaths } from '../core/store.js';
+import type { CommandIO } from './io.js';
+import { resolveDir } from './list.js';
+
+export const logSpec: VerbSpec = {
+  name: 'log',
+  usage: 'log NAME [-f] [-n LINES]',
+  summary: "Prints the job's log.txt (its output with terminal escape sequences removed).",
+  options: {
+    follow: { type: 'boolean', short: 'f', help: 'keep printing new output until the job ends' },
+    lines: { type: 'string', short: 'n', value: 'LINES', help: 'print only the last LINES lines' },
+    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+const FOLLOW_POLL_MS = 200;
+const CHUNK = 1 << 20;
+
+export async function runLog(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
+  const lines = parseLineCount(options.lines);
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const job = findJob(context, positionals[0]!);
+  const path = workspacePaths(job.dir).log;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new RuntimeError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  try {
+    let offset = lines === null ? 0 : startOfLastLines(fd, lines);
+    offset = copyFrom(fd, offset, io);
+    if (!options.follow) return 0;
+    while (viewJobState(context, job.dir) === 'running') {
+      await sleep(FOLLOW_POLL_MS);
+      offset = copyFrom(fd, offset, io);
+    }
+    // the filter may still be writing the last output of the job
+    await sleep(FOLLOW_POLL_MS);
+    copyFrom(fd, offset, io);
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseLineCount(value: string | boolean | undefined): number | null {
+  if (value === undefined) return null;
+  const lines = Number(value);
+  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`log: --lines needs a whole number, not ${JSON.stringify(value)}`);
+  return lines;
+}
+
+function viewJobState(context: Context, dir: string): string {
+  // a fresh look at tmux each time: the job may have ended or lost its window
+  context.panesBySocket.clear();
+  return viewJob(context, dir).state;
+}
+
+// Copies what the file holds past offset to stdout; returns the new offset.
+function copyFrom(fd: number, offset: number, io: CommandIO): number {
+  const buffer = Buffer.alloc(CHUNK);
+  for (;;) {
+    const read = readSync(fd, buffer, 0, CHUNK, offset);
+    if (read === 0) return offset;
+    io.out(Buffer.from(buffer.subarray(0, read)));
+    offset += read;
+  }
+}
+
+// The byte offset where the last `lines` lines of the file begin, scanning back from its end.
+function startOfLastLines(fd: number, lines: number): number {
+  const size = fstatSync(fd).size;
+  if (lines === 0) return size;
+  const buffer = Buffer.alloc(64 * 1024);
+  let end = size;
+  let newlines = 0;
+  // a final newline ends the last line; it does not start another one
+  let skipFinal = true;
+  while (end > 0) {
+    const start = Math.max(0, end - buffer.length);
+    const length = end - start;
+    readSync(fd, buffer, 0, length, start);
+    for (let i = length - 1; i >= 0; i--) {
+      if (buffer[i] !== 0x0a) {
+        skipFinal = false;
+        continue;
+      }
+      if (skipFinal) {
+        skipFinal = false;
+        continue;
+      }
+      if (++newlines === lines) return start + i + 1;
+    }
+    end = start;
+  }
+  return 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,42 @@
+// rm NAME: deletes a finished job's workspace; a live job only with --force (killed first).
+import { lstatSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { VerbSpec } from '../core/args.js';
+import { RuntimeError } from '../core/errors.js';
+import { findJob, loadContext } from '../core/jobs.js';
+import { removeWorkspace, workspacePaths } from '../core/store.js';
+import type { CommandIO } from './io.js';
+import { stopJob } from './kill.js';
+import { resolveDir } from './list.js';
+
+export const rmSpec: VerbSpec = {
+  name: 'rm',
+  usage: 'rm NAME [--force]',
+  summary: "Deletes a job's workspace (log, notes, artifacts). A running job is refused unless --force, which kills it first.",
+  options: {
+    force: { type: 'boolean', short: 'f', help: 'kill the job first if it is running' },
+    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+export async function runRm(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const job = findJob(context, positionals[0]!);
+  if (job.state === 'running') {
+    if (!options.force) {
+      throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
+    }
+    await stopJob(context, job);
+  }
+  const paths = workspacePaths(job.dir);
+  // only a real folder directly inside a jobs folder is ever deleted, never a symlink's target
+  if (lstatSync(paths.dir).isSymbolicLink() || realpathSync(dirname(paths.dir)) !== dirname(realpathSync(paths.dir))) {
+    throw new RuntimeError(`refusing to delete ${paths.dir}: it is not a plain folder inside the jobs folder`);
+  }
+  removeWorkspace(paths);
+  io.out(`removed ${paths.dir}${job.window ? ` (window ${job.window} left open)` : ''}\n`);
+  return 0;
+}

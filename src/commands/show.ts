@@ -1,0 +1,45 @@
+// show NAME: one job's record, reconciled with tmux.
+import type { VerbSpec } from '../core/args.js';
+import { findJob, loadContext } from '../core/jobs.js';
+import type { CommandIO } from './io.js';
+import { resolveDir, runTime, toJson } from './list.js';
+
+export const showSpec: VerbSpec = {
+  name: 'show',
+  usage: 'show NAME [--json]',
+  summary: "Shows one job: state, exit code, times, window, command, task and its files.",
+  options: {
+    json: { type: 'boolean', help: 'print the job as a JSON object' },
+    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+export function runShow(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const job = findJob(context, positionals[0]!);
+  if (options.json) {
+    io.out(`${JSON.stringify(toJson(job), null, 2)}\n`);
+    return 0;
+  }
+  const exit = job.exitCode === null ? '-' : `${job.exitCode}${job.signal ? ` (${job.signal})` : ''}`;
+  const lines: [string, string][] = [
+    ['name', job.name],
+    ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
+    ['exit code', exit],
+    ['time', runTime(job, Date.now())],
+    ['started', job.startedAt ?? '-'],
+    ['ended', job.endedAt ?? '-'],
+    ['window', job.window ? `${job.window} (session ${job.session})` : '-'],
+    ['root', job.root],
+    ['workspace', job.dir],
+    ['command', job.command],
+    ['task', job.task.length > 400 ? `${job.task.slice(0, 400)}… (${job.task.length} characters, see task.md)` : job.task],
+    ['last note', job.note ?? '-'],
+  ];
+  const width = Math.max(...lines.map(([key]) => key.length));
+  io.out(`${lines.map(([key, value]) => `${key.padEnd(width)}  ${value.replace(/\n/g, `\n${' '.repeat(width + 2)}`)}`).join('\n')}\n`);
+  return 0;
+}

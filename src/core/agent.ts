@@ -1,0 +1,58 @@
+// Builds what the agent receives: the prompt (one argument, bytes kept exactly) and the environment.
+
+// Linux refuses a single argument longer than MAX_ARG_STRLEN (128 KiB, counting its NUL).
+export const MAX_PROMPT_BYTES = 128 * 1024 - 1;
+
+export type PromptContext = {
+  name: string;
+  notes: string;
+  artifacts: string;
+  workspace: string;
+  log: string;
+  root: string;
+  taskFile: string;
+};
+
+export type BuiltPrompt = { prompt: Buffer; via: 'argument' | 'file' };
+
+const PLACEHOLDER = /\{(task|name|notes|artifacts|workspace|log|root)\}/g;
+
+// Fills the template in one pass, so text inside the task is never taken for a placeholder.
+export function fillTemplate(template: string, task: Uint8Array, context: PromptContext): Buffer {
+  const withTask = template.includes('{task}') ? template : `{task}\n\n${template}`;
+  const parts: Uint8Array[] = [];
+  let last = 0;
+  for (const match of withTask.matchAll(PLACEHOLDER)) {
+    parts.push(Buffer.from(withTask.slice(last, match.index)));
+    const key = match[1] as keyof PromptContext | 'task';
+    parts.push(key === 'task' ? task : Buffer.from(context[key]));
+    last = match.index! + match[0].length;
+  }
+  parts.push(Buffer.from(withTask.slice(last)));
+  return Buffer.concat(parts);
+}
+
+// The prompt for a task; a task too long for one argument is passed by pointing to task.md.
+export function buildPrompt(template: string, task: Uint8Array, context: PromptContext): BuiltPrompt {
+  const prompt = fillTemplate(template, task, context);
+  if (prompt.length <= MAX_PROMPT_BYTES) return { prompt, via: 'argument' };
+  const pointer = Buffer.from(
+    `Your task is too long to pass as an argument (${task.length} bytes). ` +
+      `It is in ${context.taskFile}: read that whole file first, then do what it says.`,
+  );
+  return { prompt: fillTemplate(template, pointer, context), via: 'file' };
+}
+
+// Variables that describe the dispatching terminal, not the user's environment:
+// tmux sets its own for the job's pane.
+const TERMINAL_VARIABLES = new Set([
+  'TMUX', 'TMUX_PANE', 'TERM', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'COLUMNS', 'LINES', 'SHLVL', 'PWD', 'OLDPWD', '_',
+]);
+
+// Serializes the dispatcher's environment as NUL-separated NAME=VALUE entries for the wrapper.
+export function serializeEnvironment(env: NodeJS.ProcessEnv): Buffer {
+  const entries = Object.entries(env)
+    .filter(([key, value]) => value !== undefined && !TERMINAL_VARIABLES.has(key) && !key.includes('='))
+    .map(([key, value]) => `${key}=${value}\0`);
+  return Buffer.from(entries.join(''));
+}

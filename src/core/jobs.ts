@@ -1,0 +1,180 @@
+// Jobs as users see them: records on disk reconciled with the tmux server that runs them.
+import { closeSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RuntimeError, UsageError } from './errors.js';
+import { resolveOptions, type Options } from './options.js';
+import { reconcileJobState, type JobState } from './state.js';
+import {
+  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths,
+  writeJobRecord, type JobRecord, type WorkspacePaths,
+} from './store.js';
+import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo, type ServerState } from './tmux.js';
+
+export type Context = {
+  // the directory the command acts from, its project root and jobs folder
+  cwd: string;
+  root: string;
+  jobsDir: string;
+  socket: string;
+  insideTmux: boolean;
+  server: ServerState;
+  options: Options;
+  panesBySocket: Map<string, PaneInfo[]>;
+};
+
+// Reads everything a command needs from tmux in one call, after checking tmux itself.
+export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): Context {
+  try {
+    if (!statSync(cwd).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new UsageError(`no such directory: ${cwd}`);
+  }
+  ensureTmuxVersion();
+  const socket = currentSocketPath(env);
+  const server = queryServer(socket);
+  const options = resolveOptions(server.options);
+  const root = findProjectRoot(cwd);
+  return {
+    cwd,
+    root,
+    jobsDir: jobsDirOf(root, options.jobsDir),
+    socket,
+    insideTmux: Boolean(env.TMUX),
+    server,
+    options,
+    panesBySocket: new Map([[socket, server.panes]]),
+  };
+}
+
+export type JobView = Omit<JobRecord, 'state'> & {
+  state: JobState;
+  window: string | null;
+  pane: string | null;
+  session: string | null;
+  // the last non-empty line of notes.md
+  note: string | null;
+  // why a corrupt record could not be read
+  problem?: string;
+};
+
+function panesOn(context: Context, socket: string): PaneInfo[] {
+  let panes = context.panesBySocket.get(socket);
+  if (!panes) {
+    panes = listPanes(socket);
+    context.panesBySocket.set(socket, panes);
+  }
+  return panes;
+}
+
+// The job's pane on its own server, if the server still has it.
+export function findJobPane(context: Context, record: JobRecord): PaneInfo | null {
+  return panesOn(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
+}
+
+// Reads one job and reconciles it; an ended job's outcome is folded into job.json.
+export function viewJob(context: Context, dir: string): JobView {
+  const paths = workspacePaths(dir);
+  const read = readJobRecord(paths);
+  if (!read.ok) return corruptView(dir, read.reason);
+  const record = read.record;
+  const pane = findJobPane(context, record);
+  const running = record.state === 'running';
+  const outcome = reconcileJobState({
+    recorded: { jobId: record.id, state: record.state, exitCode: record.exitCode, signal: record.signal, endedAt: record.endedAt },
+    exit: running ? readExitRecord(paths) : null,
+    killRequested: running && isKillRequested(paths),
+    paneAlive: pane !== null && !pane.dead,
+  });
+  if (running && outcome.state !== 'running' && outcome.state !== 'lost') {
+    foldOutcome(paths, { ...record, ...outcome });
+  }
+  return {
+    ...record,
+    ...outcome,
+    window: pane?.windowId ?? null,
+    pane: pane?.paneId ?? null,
+    session: pane?.sessionName ?? null,
+    note: lastNoteLine(paths.notes),
+  };
+}
+
+// Records an ended job's outcome; a reader without write access still shows the right state.
+function foldOutcome(paths: WorkspacePaths, record: JobRecord): void {
+  try {
+    writeJobRecord(paths, record);
+  } catch {
+    // read-only workspace: the exit record stays the source of truth
+  }
+}
+
+function corruptView(dir: string, problem: string): JobView {
+  return {
+    version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
+    command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
+    window: null, pane: null, session: null, note: lastNoteLine(join(dir, 'notes.md')), problem,
+  };
+}
+
+// The last non-empty line of a file, read from its end.
+export function lastNoteLine(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, 4096);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n').map((line) => line.trim()).filter(Boolean);
+    return lines.at(-1) ?? null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type ListScope = { all: boolean };
+
+// The jobs of the current root, every job with a window on this server, and with `all`
+// the finished jobs of every root that a live window belongs to.
+export function listJobs(context: Context, scope: ListScope): JobView[] {
+  const dirs = new Set(listJobNames(context.jobsDir).map((name) => join(context.jobsDir, name)));
+  const tagged = panesOn(context, context.socket).filter((pane) => pane.jobId !== null && pane.jobDir !== '');
+  for (const pane of tagged) dirs.add(pane.jobDir);
+  if (scope.all) {
+    for (const jobsDir of new Set(tagged.map((pane) => dirname(pane.jobDir)))) {
+      for (const name of listJobNames(jobsDir)) dirs.add(join(jobsDir, name));
+    }
+  }
+  return [...dirs]
+    .map((dir) => viewJob(context, dir))
+    .filter((job) => job.state === 'corrupt' || job.root === context.root || job.window !== null || scope.all)
+    .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+}
+
+// Finds a job by name: in the current root first, else among the jobs with a window on this server.
+export function findJob(context: Context, name: string): JobView {
+  const local = join(context.jobsDir, name);
+  if (listJobNames(context.jobsDir).includes(name)) return viewJob(context, local);
+  const elsewhere = [
+    ...new Set(
+      panesOn(context, context.socket)
+        .filter((pane) => pane.jobId !== null && basename(pane.jobDir) === name)
+        .map((pane) => pane.jobDir),
+    ),
+  ];
+  if (elsewhere.length === 1) return viewJob(context, elsewhere[0]!);
+  if (elsewhere.length > 1) {
+    throw new UsageError(`several jobs are named ${name} (${elsewhere.join(', ')}): run the command from the project's folder or pass --dir`);
+  }
+  throw new UsageError(`no job named ${name} in ${context.jobsDir} (see: job-runner list)`);
+}
+
+// Refuses to act on a record that could not be read.
+export function requireReadable(job: JobView): void {
+  if (job.state === 'corrupt') {
+    throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); its files are in ${job.dir}`);
+  }
+}

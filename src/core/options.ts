@@ -1,0 +1,51 @@
+// The @job-runner-* tmux options: one typed table for the code, the .tmux file and the README.
+
+export const DEFAULT_PROMPT_TEMPLATE =
+  '{task}\n\n' +
+  '(You are running as the background job "{name}". As you work, document your progress, ' +
+  'decisions, open questions and results in {notes} (append short entries). ' +
+  'Put the files you produce in {artifacts}/.)';
+
+export type OptionDef = {
+  tmuxName: string;
+  default: string;
+  help: string;
+};
+
+export const OPTIONS = {
+  command: {
+    tmuxName: '@job-runner-command',
+    default: 'claude',
+    help: 'Agent command line; the prompt is appended as one final argument.',
+  },
+  prompt: {
+    tmuxName: '@job-runner-prompt',
+    default: DEFAULT_PROMPT_TEMPLATE,
+    help: 'Prompt template: {task}, {name}, {notes}, {artifacts}, {workspace}, {log}, {root}.',
+  },
+  session: {
+    tmuxName: '@job-runner-session',
+    default: '',
+    help: 'Session for job windows; empty: the current session (outside tmux: "jobs").',
+  },
+  jobsDir: {
+    tmuxName: '@job-runner-jobs-dir',
+    default: '.claude-local/jobs',
+    help: 'Jobs folder, relative to the project root (git top-level).',
+  },
+} as const satisfies Record<string, OptionDef>;
+
+export type OptionKey = keyof typeof OPTIONS;
+export type Options = Record<OptionKey, string>;
+
+export const OPTION_KEYS = Object.keys(OPTIONS) as OptionKey[];
+
+// Fills in defaults for options that are unset or empty in tmux.
+export function resolveOptions(raw: Partial<Record<OptionKey, string>>): Options {
+  const resolved = {} as Options;
+  for (const key of OPTION_KEYS) {
+    const value = raw[key];
+    resolved[key] = value === undefined || value === '' ? OPTIONS[key].default : value;
+  }
+  return resolved;
+}

@@ -1,0 +1,51 @@
+// Job states and their reconciliation with tmux: tmux is the live truth, files the history.
+
+export type JobState = 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
+
+// What the job's wrapper wrote when the agent exited.
+export type ExitRecord = { jobId: string; exitCode: number; endedAt: string };
+
+export type Outcome = {
+  state: JobState;
+  exitCode: number | null;
+  signal: string | null;
+  endedAt: string | null;
+};
+
+export type ReconcileInput = {
+  // what job.json says
+  recorded: Outcome & { jobId: string };
+  exit: ExitRecord | null;
+  killRequested: boolean;
+  // is a pane that runs this job's wrapper alive on the job's server?
+  paneAlive: boolean;
+};
+
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+};
+
+// Names the signal behind a shell exit status above 128 (bash reports death by signal N as 128+N).
+export function signalFromExitCode(exitCode: number): string | null {
+  if (exitCode <= 128 || exitCode > 128 + 64) return null;
+  const number = exitCode - 128;
+  return SIGNAL_NAMES[number] ?? `signal ${number}`;
+}
+
+// Derives a job's current state from its record, its exit record, the kill marker and tmux.
+export function reconcileJobState(input: ReconcileInput): Outcome {
+  const { recorded } = input;
+  // an ended job keeps what was recorded when it ended
+  if (recorded.state !== 'running') {
+    const { jobId: _jobId, ...outcome } = recorded;
+    return outcome;
+  }
+  const exit = input.exit && input.exit.jobId === recorded.jobId ? input.exit : null;
+  if (exit) {
+    const state: JobState = input.killRequested ? 'killed' : exit.exitCode === 0 ? 'done' : 'failed';
+    return { state, exitCode: exit.exitCode, signal: signalFromExitCode(exit.exitCode), endedAt: exit.endedAt };
+  }
+  if (input.paneAlive) return { state: 'running', exitCode: null, signal: null, endedAt: null };
+  // the window or the whole server went away without an exit record
+  return { state: input.killRequested ? 'killed' : 'lost', exitCode: null, signal: null, endedAt: null };
+}

@@ -1,0 +1,232 @@
+// The only module that owns the job workspaces on disk: paths, atomic writes, listing.
+import {
+  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
+  statSync, writeSync, appendFileSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { checkJobName } from './names.js';
+import type { ExitRecord, JobState } from './state.js';
+
+export type JobRecord = {
+  version: 1;
+  id: string;
+  name: string;
+  state: JobState;
+  exitCode: number | null;
+  signal: string | null;
+  root: string;
+  dir: string;
+  command: string;
+  task: string;
+  // "argument": the prompt holds the task; "file": the task was too long and the prompt points to task.md
+  promptVia: 'argument' | 'file';
+  socket: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+};
+
+export type WorkspacePaths = ReturnType<typeof workspacePaths>;
+
+// Every file of one job's workspace.
+export function workspacePaths(dir: string) {
+  const run = join(dir, '.run');
+  return {
+    dir,
+    record: join(dir, 'job.json'),
+    task: join(dir, 'task.md'),
+    notes: join(dir, 'notes.md'),
+    log: join(dir, 'log.txt'),
+    artifacts: join(dir, 'artifacts'),
+    run,
+    command: join(run, 'command'),
+    prompt: join(run, 'prompt'),
+    env: join(run, 'env'),
+    exit: join(run, 'exit'),
+    kill: join(run, 'kill'),
+  };
+}
+
+// The project root of a directory: the nearest folder with a .git entry, else the directory itself.
+export function findProjectRoot(dir: string): string {
+  const start = realpathSync(dir);
+  let current = start;
+  for (;;) {
+    if (existsSync(join(current, '.git'))) return current;
+    const parent = dirname(current);
+    if (parent === current) return start;
+    current = parent;
+  }
+}
+
+export function jobsDirOf(root: string, jobsDirOption: string): string {
+  return resolve(root, jobsDirOption);
+}
+
+// Writes a file so readers see either the old or the new content, never a half-written one.
+export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+  const temp = join(dirname(path), `.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+export function writeJobRecord(paths: WorkspacePaths, record: JobRecord): void {
+  writeFileAtomically(paths.record, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export type RecordRead = { ok: true; record: JobRecord } | { ok: false; reason: string };
+
+// Reads job.json; a missing, empty or garbled file is reported, never thrown.
+export function readJobRecord(paths: WorkspacePaths): RecordRead {
+  let text: string;
+  try {
+    text = readFileSync(paths.record, 'utf8');
+  } catch (error) {
+    return { ok: false, reason: `job.json unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    const record = JSON.parse(text) as JobRecord;
+    if (typeof record !== 'object' || record === null || typeof record.id !== 'string' || typeof record.state !== 'string') {
+      return { ok: false, reason: 'job.json is not a job record' };
+    }
+    return { ok: true, record };
+  } catch {
+    return { ok: false, reason: text.length === 0 ? 'job.json is empty' : 'job.json is not valid JSON' };
+  }
+}
+
+// Reads the exit record the wrapper writes: "JOB_ID EXIT_CODE ENDED_EPOCH_SECONDS".
+export function readExitRecord(paths: WorkspacePaths): ExitRecord | null {
+  let text: string;
+  try {
+    text = readFileSync(paths.exit, 'utf8');
+  } catch {
+    return null;
+  }
+  const [jobId, code, ended] = text.trim().split(' ');
+  const exitCode = Number(code);
+  const endedSeconds = Number(ended);
+  if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
+  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString() };
+}
+
+export function isKillRequested(paths: WorkspacePaths): boolean {
+  return existsSync(paths.kill);
+}
+
+export function markKillRequested(paths: WorkspacePaths): void {
+  writeFileAtomically(paths.kill, `${new Date().toISOString()}\n`);
+}
+
+// The job folders under a jobs folder (names that break the rules are not jobs of ours).
+export function listJobNames(jobsDir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(jobsDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((entry) => entry.isDirectory() && checkJobName(entry.name) === null).map((entry) => entry.name);
+}
+
+// Creates an empty workspace folder; false if it exists already (another job or a concurrent dispatch).
+export function claimNewWorkspace(paths: WorkspacePaths): boolean {
+  mkdirSync(dirname(paths.dir), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(paths.dir, { mode: 0o700 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+// Readies a finished job's workspace for another run: log.txt becomes log.1.txt
+// (older logs move up one number); notes.md and artifacts/ stay.
+export function rotateForRerun(paths: WorkspacePaths): void {
+  const logs = readdirSync(paths.dir)
+    .map((file) => /^log\.(\d+)\.txt$/.exec(file))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => b - a);
+  for (const n of logs) renameSync(join(paths.dir, `log.${n}.txt`), join(paths.dir, `log.${n + 1}.txt`));
+  if (existsSync(paths.log)) renameSync(paths.log, join(paths.dir, 'log.1.txt'));
+  rmSync(paths.run, { recursive: true, force: true });
+}
+
+export type WorkspaceFiles = {
+  task: Uint8Array;
+  notesHeader: string;
+  prompt: Uint8Array;
+  command: string;
+  env: Uint8Array;
+};
+
+// Fills a claimed workspace: task.md, notes.md, log.txt, artifacts/ and what the wrapper reads.
+export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles): void {
+  mkdirSync(paths.artifacts, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.run, { recursive: true, mode: 0o700 });
+  writeFileAtomically(paths.task, files.task);
+  if (existsSync(paths.notes)) appendFileSync(paths.notes, files.notesHeader);
+  else writeFileAtomically(paths.notes, files.notesHeader);
+  writeFileAtomically(paths.log, '');
+  writeFileAtomically(paths.command, files.command);
+  writeFileAtomically(paths.prompt, files.prompt);
+  writeFileAtomically(paths.env, files.env);
+}
+
+export function removeWorkspace(paths: WorkspacePaths): void {
+  rmSync(paths.dir, { recursive: true, force: true });
+}
+
+// Keeps the jobs folder out of git through .git/info/exclude (never .gitignore, which is shared).
+export function excludeFromGit(root: string, jobsDir: string): void {
+  const rel = relative(root, jobsDir);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return;
+  const gitDir = resolveGitDir(root);
+  if (!gitDir) return;
+  const exclude = join(gitDir, 'info', 'exclude');
+  const line = `/${rel.split(sep).join('/')}/`;
+  let current = '';
+  try {
+    current = readFileSync(exclude, 'utf8');
+  } catch {
+    mkdirSync(dirname(exclude), { recursive: true });
+  }
+  if (current.split('\n').includes(line)) return;
+  const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
+  appendFileSync(exclude, `${prefix}# tmux-job-runner workspaces (logs may hold secrets)\n${line}\n`);
+}
+
+// The git directory that holds info/exclude, for plain repos, worktrees and submodules.
+function resolveGitDir(root: string): string | null {
+  const dotGit = join(root, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!match) return null;
+    const gitDir = resolve(root, match[1]!.trim());
+    // a linked worktree shares info/exclude with the main repository
+    const commonDir = join(gitDir, 'commondir');
+    if (existsSync(commonDir)) return resolve(gitDir, readFileSync(commonDir, 'utf8').trim());
+    return gitDir;
+  } catch {
+    return null;
+  }
+}

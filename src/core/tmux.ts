@@ -1,0 +1,214 @@
+// The only module that runs tmux. Every call names the server's socket, so a job
+// is always looked up on the server that runs it.
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeError, UsageError } from './errors.js';
+import { OPTIONS, OPTION_KEYS, type OptionKey } from './options.js';
+
+export const MIN_TMUX = [3, 2] as const;
+const SEP = '\x1f';
+const END = '\x1e';
+
+export type TmuxResult = { ok: boolean; stdout: string; stderr: string };
+
+export type PaneInfo = {
+  paneId: string;
+  windowId: string;
+  sessionName: string;
+  panePid: number;
+  dead: boolean;
+  // the job id our wrapper was started with, or null for any other pane
+  jobId: string | null;
+  // the workspace the wrapper tagged the pane with (@job-runner-job-dir)
+  jobDir: string;
+};
+
+export type ServerState = {
+  socket: string;
+  running: boolean;
+  options: Partial<Record<OptionKey, string>>;
+  panes: PaneInfo[];
+};
+
+export const JOB_DIR_PANE_OPTION = '@job-runner-job-dir';
+
+// The socket tmux itself would use: $TMUX inside tmux, else $TMUX_TMPDIR/tmux-UID/default.
+export function currentSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromTmux = env.TMUX?.split(',')[0];
+  if (fromTmux) return fromTmux;
+  const key = `${env.TMUX_TMPDIR ?? ''}`;
+  let path = defaultSockets.get(key);
+  if (!path) {
+    path = defaultSocketPath(env);
+    defaultSockets.set(key, path);
+  }
+  return path;
+}
+
+const defaultSockets = new Map<string, string>();
+
+function defaultSocketPath(env: NodeJS.ProcessEnv): string {
+  let base = env.TMUX_TMPDIR || '/tmp';
+  // tmux resolves the directory before naming the socket; do the same so paths compare equal
+  try {
+    base = realpathSync(base);
+  } catch {
+    // a missing TMUX_TMPDIR: tmux will fail on it too, with its own message
+  }
+  return join(base, `tmux-${process.getuid?.() ?? 0}`, 'default');
+}
+
+// Runs one tmux command line (commands may be chained with ";") on the given socket.
+export function runTmux(socket: string, args: readonly string[]): TmuxResult {
+  // tmux creates its default socket folder only when it picks the path itself
+  const target = socket === currentSocketPath({ ...process.env, TMUX: '' }) ? [] : ['-S', socket];
+  const result = spawnSync('tmux', [...target, ...args], { encoding: 'utf8' });
+  if (result.error) throw tmuxSpawnError(result.error);
+  return { ok: result.status === 0, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+function tmuxSpawnError(error: Error & { code?: string }): Error {
+  if (error.code === 'ENOENT') {
+    return new UsageError('tmux not found: install tmux 3.2 or newer (for example: apt-get install tmux)');
+  }
+  return new RuntimeError(`could not run tmux: ${error.message}`);
+}
+
+// Parses "tmux 3.3a", "tmux next-3.4" or "tmux master" into [major, minor]; null if unknown.
+export function parseTmuxVersion(output: string): [number, number] | null {
+  const match = /(\d+)\.(\d+)/.exec(output);
+  if (match) return [Number(match[1]), Number(match[2])];
+  // a build from git says "master" and is newer than any release
+  if (/\bmaster\b/.test(output)) return [Number.MAX_SAFE_INTEGER, 0];
+  return null;
+}
+
+// Refuses a missing or too old tmux with one line that says what to install.
+export function ensureTmuxVersion(): void {
+  const result = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  if (result.error) throw tmuxSpawnError(result.error);
+  const version = parseTmuxVersion(result.stdout);
+  const [major, minor] = MIN_TMUX;
+  if (!version || version[0] < major || (version[0] === major && version[1] < minor)) {
+    const seen = result.stdout.trim() || 'an unknown version';
+    throw new UsageError(`${seen} is too old: job-runner needs tmux ${major}.${minor} or newer`);
+  }
+}
+
+const PANE_FORMAT = [
+  '#{pane_id}',
+  '#{window_id}',
+  '#{session_name}',
+  '#{pane_pid}',
+  '#{pane_dead}',
+  `#{${JOB_DIR_PANE_OPTION}}`,
+  '#{pane_start_command}',
+].join(SEP) + END;
+
+const OPTIONS_FORMAT = OPTION_KEYS.map((key) => `#{${OPTIONS[key].tmuxName}}`).join(SEP) + END;
+
+// Matches the job id in the start command of a pane that runs our wrapper.
+const WRAPPER_ID = /run-job\.sh"? ([0-9a-f]{16})(?: |$)/;
+
+// Reads the options and every pane of one server in a single tmux call.
+export function queryServer(socket: string): ServerState {
+  const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
+  if (!result.ok) {
+    if (isNoServer(result.stderr)) return { socket, running: false, options: {}, panes: [] };
+    throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
+  }
+  const [optionsLine, ...paneLines] = splitRecords(result.stdout);
+  const values = optionsLine!.split(SEP);
+  const options: Partial<Record<OptionKey, string>> = {};
+  OPTION_KEYS.forEach((key, i) => {
+    options[key] = values[i] ?? '';
+  });
+  return { socket, running: true, options, panes: paneLines.map(parsePaneLine) };
+}
+
+// Lists the panes of one server (no options); empty when no server runs there.
+export function listPanes(socket: string): PaneInfo[] {
+  const result = runTmux(socket, ['list-panes', '-a', '-F', PANE_FORMAT]);
+  if (!result.ok) {
+    if (isNoServer(result.stderr)) return [];
+    throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
+  }
+  return splitRecords(result.stdout).map(parsePaneLine);
+}
+
+// Splits tmux output into records: each format ends with END, since values may hold newlines.
+function splitRecords(stdout: string): string[] {
+  return stdout.split(`${END}\n`).filter((record) => record !== '');
+}
+
+function parsePaneLine(line: string): PaneInfo {
+  const [paneId, windowId, sessionName, pid, dead, jobDir, startCommand] = line.split(SEP);
+  const id = WRAPPER_ID.exec(startCommand ?? '');
+  return {
+    paneId: paneId ?? '',
+    windowId: windowId ?? '',
+    sessionName: sessionName ?? '',
+    panePid: Number(pid),
+    dead: dead === '1',
+    jobId: id ? id[1]! : null,
+    jobDir: jobDir ?? '',
+  };
+}
+
+function isNoServer(stderr: string): boolean {
+  return /no server running|error connecting|server exited unexpectedly/.test(stderr);
+}
+
+export type NewWindowRequest = {
+  socket: string;
+  // target session name; null: the current session of the calling pane
+  session: string | null;
+  windowName: string;
+  cwd: string;
+  argv: readonly string[];
+};
+
+export type NewWindow = { windowId: string; paneId: string; sessionName: string };
+
+const NEW_WINDOW_FORMAT = `#{window_id}${SEP}#{pane_id}${SEP}#{session_name}`;
+
+// Opens a background window running argv directly (no shell), creating the session if needed.
+export function openJobWindow(request: NewWindowRequest): NewWindow {
+  const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', request.cwd];
+  const target = request.session === null ? [] : ['-t', `=${request.session}:`];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const created = runTmux(request.socket, ['new-window', ...common, ...target, '--', ...request.argv]);
+    if (created.ok) return parseNewWindow(created.stdout);
+    const missingSession = request.session !== null && /can't find session|no server running|error connecting/.test(created.stderr);
+    if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
+    const session = runTmux(request.socket, [
+      'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv,
+    ]);
+    if (session.ok) return parseNewWindow(session.stdout);
+    // another dispatch created the session a moment ago: add our window to it
+    if (!/duplicate session/.test(session.stderr)) {
+      throw new RuntimeError(`could not create the tmux session ${JSON.stringify(request.session)}: ${session.stderr}`);
+    }
+  }
+  throw new RuntimeError(`could not open the job window in session ${JSON.stringify(request.session)}`);
+}
+
+function parseNewWindow(stdout: string): NewWindow {
+  const [windowId, paneId, sessionName] = stdout.trim().split(SEP);
+  return { windowId: windowId ?? '', paneId: paneId ?? '', sessionName: sessionName ?? '' };
+}
+
+// Moves the calling client to a window (switching session if needed).
+export function switchClientToWindow(socket: string, windowId: string): void {
+  const result = runTmux(socket, ['switch-client', '-t', windowId]);
+  if (!result.ok) throw new RuntimeError(`could not switch to window ${windowId}: ${result.stderr}`);
+}
+
+// Closes a window; a window that is already gone is not an error.
+export function killWindow(socket: string, windowId: string): void {
+  const result = runTmux(socket, ['kill-window', '-t', windowId]);
+  if (!result.ok && !/can't find|no server running|error connecting/.test(result.stderr)) {
+    throw new RuntimeError(`could not close window ${windowId}: ${result.stderr}`);
+  }
+}
