@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# dispatch: the workspace, the window, the task and the log.
+load helpers
+
+@test "dispatch creates the workspace, the window, and prints the workspace path" {
+  run "$JR" dispatch api-server "Build the REST API" --command "$AGENT sleep"
+  assert_success
+  assert_output "$(workspace api-server)"
+  ws=$(workspace api-server)
+  [ -f "$ws/log.txt" ] && [ -f "$ws/notes.md" ] && [ -d "$ws/artifacts" ] && [ -f "$ws/job.json" ]
+  assert_equal "$(cat "$ws/task.md")" "Build the REST API"
+  run grep -c "Task: Build the REST API" "$ws/notes.md"
+  assert_output 1
+  # outside tmux the window goes to a session named "jobs"
+  run tmux list-windows -t jobs -F '#{window_name}'
+  assert_output api-server
+  assert_equal "$(job_field api-server state)" running
+  assert_equal "$(job_field api-server window)" "$(tmux display -p -t jobs:api-server '#{window_id}')"
+}
+
+@test "a task full of quotes, \$(...), backticks, ; newlines and unicode reaches the agent byte for byte" {
+  canary="$BATS_TEST_TMPDIR/pwned"
+  task=$'it\'s "quoted" $(touch '"$canary"$') `touch '"$canary"$'` ; touch '"$canary"$' && echo | cat\n\tsecond line\n  \\n \\ ${HOME} * ? [a] ~\nünïcödé 日本語 👩‍💻 \u202eRTL\n-- --help -x\n\n'
+  run "$JR" dispatch hostile "$task" --command "$AGENT argv"
+  assert_success
+  wait_until job_ended hostile
+  # the prompt is the task followed by the instructions; its first bytes are the task, exactly
+  expected="$BATS_TEST_TMPDIR/expected"
+  printf '%s' "$task" >"$expected"
+  head -c "$(stat -c %s "$expected")" "$(workspace hostile)/artifacts/argv.bin" >"$BATS_TEST_TMPDIR/got"
+  cmp "$expected" "$BATS_TEST_TMPDIR/got"
+  cmp "$expected" "$(workspace hostile)/task.md"
+  [ ! -e "$canary" ]
+  assert_equal "$(job_field hostile task)" "$(cat "$expected")"
+}
+
+@test "the prompt tells the agent where notes.md and artifacts/ are, with absolute paths" {
+  "$JR" dispatch prompted "Do it" --command "$AGENT argv"
+  wait_until job_ended prompted
+  ws=$(workspace prompted)
+  run cat "$ws/artifacts/argv.bin"
+  assert_output --partial "Do it"
+  assert_output --partial "$ws/notes.md"
+  assert_output --partial "$ws/artifacts/"
+}
+
+@test "@job-runner-prompt is the template and @job-runner-command the default agent" {
+  tmux set -g @job-runner-command "$AGENT argv"
+  tmux set -g @job-runner-prompt 'TASK<{task}> NOTES<{notes}> NAME<{name}>'
+  "$JR" dispatch templated 'has {notes} inside'
+  wait_until job_ended templated
+  assert_equal "$(cat "$(workspace templated)/artifacts/argv.bin")" \
+    "TASK<has {notes} inside> NOTES<$(workspace templated)/notes.md> NAME<templated>"
+}
+
+@test "a marker printed in the agent's first millisecond is in log.txt, without escape sequences" {
+  "$JR" dispatch quick "t" --command "$AGENT marker $'\e[31mMARK-first-byte\e[0m'"
+  wait_until job_ended quick
+  run cat "$(workspace quick)/log.txt"
+  assert_line --index 0 "MARK-first-byte"
+  refute_output --partial $'\e'
+  assert_output --partial "job quick: done (exit 0)"
+}
+
+@test "the task can come from --task-file or from stdin" {
+  printf 'from a file\n' >"$BATS_TEST_TMPDIR/task.txt"
+  "$JR" dispatch from-file --task-file "$BATS_TEST_TMPDIR/task.txt" --command "$AGENT argv"
+  printf 'from stdin\n' | "$JR" dispatch from-stdin - --command "$AGENT argv"
+  wait_until job_ended from-file
+  wait_until job_ended from-stdin
+  assert_equal "$(cat "$(workspace from-file)/task.md")" "from a file"
+  assert_equal "$(cat "$(workspace from-stdin)/task.md")" "from stdin"
+}
+
+@test "options may stand before or after the arguments, and -- ends them" {
+  "$JR" dispatch --command "$AGENT argv" before "task one"
+  "$JR" dispatch after --command "$AGENT argv" -- "--task-that-looks-like-an-option"
+  wait_until job_ended before
+  wait_until job_ended after
+  assert_equal "$(cat "$(workspace before)/task.md")" "task one"
+  assert_equal "$(cat "$(workspace after)/task.md")" "--task-that-looks-like-an-option"
+}
+
+@test "scripts/dispatch.sh NAME TASK works exactly like job-runner dispatch" {
+  tmux set -g @job-runner-command "$AGENT argv"
+  task=$'two words; $(and) `more`\n'
+  run "$ROOT/scripts/dispatch.sh" by-script "$task"
+  assert_success
+  assert_output "$(workspace by-script)"
+  "$JR" dispatch by-cli "$task"
+  wait_until job_ended by-script
+  wait_until job_ended by-cli
+  cmp "$(workspace by-script)/task.md" "$(workspace by-cli)/task.md"
+  # the two prompts differ only in the job's name and paths
+  sed 's/by-script/NAME/g' "$(workspace by-script)/artifacts/argv.bin" >"$BATS_TEST_TMPDIR/a"
+  sed 's/by-cli/NAME/g' "$(workspace by-cli)/artifacts/argv.bin" >"$BATS_TEST_TMPDIR/b"
+  cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+  run "$ROOT/scripts/dispatch.sh" only-a-name
+  assert_failure 2
+  assert_output --partial "usage: dispatch.sh NAME TASK"
+}
+
+@test "inside tmux the job's window opens in the caller's session, in the project root" {
+  mkdir -p "$PROJECT/sub/dir"
+  git -C "$PROJECT" init -q
+  tmux send-keys -t main "cd '$PROJECT/sub/dir' && '$JR' dispatch inside 'from a pane' --command '$AGENT sleep' > '$BATS_TEST_TMPDIR/out' 2>&1; echo \$? > '$BATS_TEST_TMPDIR/rc'" Enter
+  wait_until test -s "$BATS_TEST_TMPDIR/rc"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 0
+  run tmux list-windows -t main -F '#{window_name} #{pane_current_path}'
+  assert_line "inside $PROJECT"
+  run tmux has-session -t jobs
+  assert_failure
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$PROJECT/.claude-local/jobs/inside"
+}
+
+@test "the job runs with the dispatching shell's environment, not the tmux server's" {
+  JOB_SECRET_FOR_TEST=from-the-shell "$JR" dispatch envjob "t" --command "$AGENT env JOB_SECRET_FOR_TEST"
+  wait_until job_ended envjob
+  assert_equal "$(cat "$(workspace envjob)/artifacts/env.txt")" from-the-shell
+  # the saved environment is deleted once the wrapper has read it, and job.json holds none
+  [ ! -e "$(workspace envjob)/.run/env" ]
+  run grep -c from-the-shell "$(workspace envjob)/job.json"
+  assert_output 0
+}
+
+@test "workspaces are private and the jobs folder stays out of git" {
+  git -C "$PROJECT" init -q
+  "$JR" dispatch private "t" --command "$AGENT exit 0"
+  wait_until job_ended private
+  run stat -c '%a' "$PROJECT/.claude-local" "$(workspace private)" "$(workspace private)/log.txt" "$(workspace private)/job.json"
+  assert_output $'700\n700\n600\n600'
+  run grep -x '/.claude-local/jobs/' "$PROJECT/.git/info/exclude"
+  assert_success
+  run git -C "$PROJECT" status --porcelain
+  assert_output ""
+  # a second job does not add the line twice
+  "$JR" dispatch private2 "t" --command "$AGENT exit 0"
+  run grep -cx '/.claude-local/jobs/' "$PROJECT/.git/info/exclude"
+  assert_output 1
+}
+
+@test "--dir dispatches as if from PATH, whose git top-level is the root" {
+  other="$BATS_TEST_TMPDIR/other repo"
+  mkdir -p "$other/deep"
+  git -C "$other" init -q
+  run "$JR" dispatch elsewhere "t" --dir "$other/deep" --command "$AGENT exit 0"
+  assert_success
+  assert_output "$other/.claude-local/jobs/elsewhere"
+  wait_until job_ended elsewhere
+  assert_equal "$("$JR" show elsewhere --dir "$other" --json | grep -c '"state": "done"')" 1
+}
+
+@test "--force reruns a finished job: the old log becomes log.1.txt, notes and artifacts stay" {
+  "$JR" dispatch again "t" --command "$AGENT marker first-run"
+  wait_until job_ended again
+  touch "$(workspace again)/artifacts/kept"
+  run "$JR" dispatch again "t" --command "$AGENT marker second-run"
+  assert_failure 2
+  assert_output --partial "already exists (done)"
+  "$JR" dispatch again "t" --force --command "$AGENT marker second-run"
+  wait_until job_ended again
+  ws=$(workspace again)
+  grep -q first-run "$ws/log.1.txt"
+  grep -q second-run "$ws/log.txt"
+  ! grep -q first-run "$ws/log.txt"
+  [ -e "$ws/artifacts/kept" ]
+  run grep -c "Task: t" "$ws/notes.md"
+  assert_output 2
+}

@@ -1,0 +1,60 @@
+# Shared set-up for the integration tests: a private tmux server and HOME per test.
+ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+load "$ROOT/node_modules/bats-support/load"
+load "$ROOT/node_modules/bats-assert/load"
+
+JR="$ROOT/scripts/job-runner"
+AGENT="$ROOT/test/fixtures/fake-agent.sh"
+
+# Isolates the test: its own HOME, its own tmux socket folder, not inside any tmux.
+isolate() {
+  export HOME="$BATS_TEST_TMPDIR/home"
+  export TMUX_TMPDIR="$BATS_TEST_TMPDIR/tmux"
+  export PROJECT="$BATS_TEST_TMPDIR/project"
+  mkdir -p "$HOME" "$TMUX_TMPDIR" "$PROJECT"
+  unset TMUX TMUX_PANE
+  cd "$PROJECT" || return 1
+}
+
+start_server() {
+  tmux -f /dev/null new-session -d -s main -x 200 -y 50
+}
+
+setup() {
+  isolate
+  start_server
+}
+
+teardown() {
+  tmux kill-server 2>/dev/null || true
+}
+
+# Retries a command until it succeeds, for at most WAIT_SECONDS (default 15).
+wait_until() {
+  local deadline=$((SECONDS + ${WAIT_SECONDS:-15}))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      echo "gave up waiting for: $*" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+# Prints one field of `job-runner show NAME --json`.
+job_field() {
+  "$JR" show "$1" --json | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const v = JSON.parse(s)[process.argv[1]];
+      console.log(v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : v);
+    });' "$2"
+}
+
+job_state_is() { [ "$(job_field "$1" state)" = "$2" ]; }
+
+job_ended() { [ "$(job_field "$1" state)" != running ]; }
+
+workspace() { echo "$PROJECT/.claude-local/jobs/$1"; }
+
+# Lists every path under a folder (to prove a refused command created nothing).
+tree_of() { (cd "$1" && find . | LC_ALL=C sort); }
