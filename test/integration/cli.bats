@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# The reading and controlling verbs: list, show, log, notes, attach, rm; help and version.
+load helpers
+
+@test "--help works for every verb, --version prints the package version" {
+  for verb in dispatch list show log notes attach wait kill rm demo; do
+    run "$JR" "$verb" --help
+    assert_success
+    assert_line --index 0 --regexp "^usage: job-runner $verb"
+  done
+  run "$JR" --version
+  assert_success
+  assert_output "$(node -p "require('$ROOT/package.json').version")"
+  run "$JR" --help
+  assert_success
+  assert_output --partial "dispatch NAME [TASK | -]"
+}
+
+@test "list: a table with name, state, exit code, time and the last line of notes.md" {
+  "$JR" dispatch alpha "t" --command "$AGENT exit 0"
+  "$JR" dispatch beta "t" --command "$AGENT exit 4"
+  "$JR" dispatch gamma "t" --command "$AGENT sleep"
+  wait_until job_ended alpha
+  wait_until job_ended beta
+  echo "- reviewing the router" >>"$(workspace gamma)/notes.md"
+  run "$JR" list
+  assert_success
+  assert_line --index 0 --regexp '^NAME +STATE +EXIT +TIME +NOTES$'
+  # newest first
+  assert_line --index 1 --regexp '^gamma +running +- +[0-9]+s +- reviewing the router$'
+  assert_line --index 2 --regexp '^beta +failed +4 +[0-9]+s +Started: '
+  assert_line --index 3 --regexp '^alpha +done +0 +[0-9]+s +Started: '
+}
+
+@test "list --json: an array of jobs with the documented camelCase fields" {
+  "$JR" dispatch one "first task" --command "$AGENT exit 0"
+  wait_until job_ended one
+  "$JR" dispatch two "second task" --command "$AGENT sleep"
+  run "$JR" list --json
+  assert_success
+  echo "$output" | node -e '
+    const jobs = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const want = ["name","state","exitCode","root","dir","window","command","task","createdAt","startedAt","endedAt"];
+    if (jobs.length !== 2) throw new Error("expected 2 jobs, got " + jobs.length);
+    for (const job of jobs) for (const key of want) if (!(key in job)) throw new Error("missing " + key);
+    const [two, one] = jobs;
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    const checks = [
+      [two.name, "two"], [two.state, "running"], [two.exitCode, null], [two.endedAt, null], [/^@\d+$/.test(two.window), true],
+      [one.name, "one"], [one.state, "done"], [one.exitCode, 0], [iso.test(one.endedAt), true], [iso.test(one.createdAt), true],
+      [one.task, "first task"], [one.root, process.argv[1]], [one.dir, process.argv[1] + "/.claude-local/jobs/one"],
+      [one.command, process.argv[2] + " exit 0"],
+    ];
+    checks.forEach(([got, want], i) => { if (got !== want) throw new Error(`check ${i}: ${got} !== ${want}`); });
+  ' "$PROJECT" "$AGENT"
+}
+
+@test "list shows live jobs of other projects on this server; --all adds their finished jobs" {
+  other="$BATS_TEST_TMPDIR/other"
+  mkdir -p "$other"
+  "$JR" dispatch here "t" --command "$AGENT exit 0"
+  "$JR" dispatch there-live "t" --dir "$other" --command "$AGENT sleep"
+  "$JR" dispatch there-done "t" --dir "$other" --command "$AGENT exit 0"
+  wait_until job_ended there-done --dir "$other"
+  tmux kill-window -t jobs:there-done
+  run "$JR" list
+  assert_line --regexp '^there-live +running'
+  assert_line --regexp '^here '
+  refute_line --regexp '^there-done'
+  # several projects: a ROOT column says which job belongs where
+  assert_line --index 0 --regexp '^NAME +STATE +EXIT +TIME +ROOT +NOTES$'
+  run "$JR" list --all
+  assert_line --regexp "^there-done +done +0 .*$other"
+  # a job of another project can be addressed by name while its window lives
+  assert_equal "$(job_field there-live state)" running
+}
+
+@test "an empty list says how to dispatch" {
+  run "$JR" list
+  assert_success
+  assert_output --partial "no jobs in $PROJECT/.claude-local/jobs"
+  assert_output --partial 'job-runner dispatch NAME "TASK"'
+  run "$JR" list --json
+  assert_output "[]"
+}
+
+@test "a corrupt job.json is listed as corrupt, its files kept, and list does not crash" {
+  "$JR" dispatch fine "t" --command "$AGENT exit 0"
+  "$JR" dispatch broken "t" --command "$AGENT exit 0"
+  wait_until job_ended broken
+  : >"$(workspace broken)/job.json"
+  run "$JR" list
+  assert_success
+  assert_line --regexp '^broken +corrupt .*job.json is empty'
+  assert_line --regexp '^fine +done'
+  echo '{not json' >"$(workspace broken)/job.json"
+  run "$JR" show broken --json
+  assert_success
+  assert_output --partial '"state": "corrupt"'
+  [ -f "$(workspace broken)/log.txt" ]
+  run "$JR" wait broken
+  assert_failure 1
+  assert_output --partial "broken record"
+}
+
+@test "show prints the job; log prints the log, -n its last lines, -f follows until the job ends" {
+  "$JR" dispatch talker "t" --command "$AGENT flood 5"
+  wait_until job_ended talker
+  run "$JR" show talker
+  assert_line --regexp '^state +done$'
+  assert_line --regexp '^workspace +.*/jobs/talker$'
+  run "$JR" log talker
+  assert_line --index 0 "line 1"
+  assert_line --index 4 "line 5"
+  run "$JR" log talker -n 1
+  assert_output --regexp '^job talker: done \(exit 0\) after [0-9]+s$'
+  "$JR" dispatch asker "t" --command "$AGENT ask"
+  "$JR" log asker -f >"$BATS_TEST_TMPDIR/followed" &
+  follower=$!
+  wait_until grep -q 'Proceed?' "$BATS_TEST_TMPDIR/followed"
+  tmux send-keys -t jobs:asker "y" Enter
+  wait "$follower"
+  run cat "$BATS_TEST_TMPDIR/followed"
+  assert_output --partial "job asker: done (exit 0)"
+}
+
+@test "notes prints notes.md" {
+  "$JR" dispatch noted "the task" --command "$AGENT exit 0"
+  echo "- decided to use sqlite" >>"$(workspace noted)/notes.md"
+  run "$JR" notes noted
+  assert_success
+  assert_line --index 0 "# Job noted"
+  assert_line "- decided to use sqlite"
+}
+
+@test "attach outside tmux prints how to attach; inside tmux it switches the client" {
+  "$JR" dispatch target "t" --command "$AGENT sleep"
+  window=$(job_field target window)
+  run "$JR" attach target
+  assert_success
+  assert_line --index 1 "  tmux attach -t jobs \\; select-window -t $window"
+  # a real client, attached inside an outer tmux, is moved by attach run in one of its panes
+  tmux -L "outer-$BATS_TEST_NUMBER" -f /dev/null new-session -d -x 120 -y 40 "env -u TMUX tmux attach -t main"
+  wait_until bash -c "[ \"\$(tmux list-clients -F x | wc -l)\" -ge 1 ]"
+  tmux send-keys -t main "'$JR' attach target --dir '$PROJECT'" Enter
+  wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_id}')\" = '$window' ]"
+  tmux -L "outer-$BATS_TEST_NUMBER" kill-server
+}
+
+@test "rm refuses a running job, removes a finished one, and --force kills first" {
+  "$JR" dispatch keep "t" --command "$AGENT sleep"
+  wait_until job_state_is keep running
+  run "$JR" rm keep
+  assert_failure 1
+  assert_output --partial "job keep is running"
+  [ -d "$(workspace keep)" ]
+  run "$JR" rm keep --force
+  assert_success
+  [ ! -e "$(workspace keep)" ]
+  "$JR" dispatch old "t" --command "$AGENT exit 0"
+  wait_until job_ended old
+  run "$JR" rm old
+  assert_success
+  [ ! -e "$(workspace old)" ]
+}
+
+@test "rm never follows a job folder that is a symlink out of the jobs folder" {
+  "$JR" dispatch real "t" --command "$AGENT exit 0"
+  wait_until job_ended real
+  outside="$BATS_TEST_TMPDIR/precious"
+  mkdir -p "$outside"
+  cp -r "$(workspace real)/." "$outside/"
+  touch "$outside/do-not-delete"
+  ln -s "$outside" "$PROJECT/.claude-local/jobs/sneaky"
+  run "$JR" rm sneaky
+  assert_failure
+  [ -e "$outside/do-not-delete" ]
+}

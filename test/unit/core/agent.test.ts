@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildPrompt, fillTemplate, MAX_PROMPT_BYTES, serializeEnvironment } from '../../../src/core/agent.js';
+import { DEFAULT_PROMPT_TEMPLATE } from '../../../src/core/options.js';
+
+const context = {
+  name: 'api',
+  notes: '/p/.claude-local/jobs/api/notes.md',
+  artifacts: '/p/.claude-local/jobs/api/artifacts',
+  workspace: '/p/.claude-local/jobs/api',
+  log: '/p/.claude-local/jobs/api/log.txt',
+  root: '/p',
+  taskFile: '/p/.claude-local/jobs/api/task.md',
+};
+
+describe('fillTemplate', () => {
+  it('puts the task and the paths in place', () => {
+    const prompt = fillTemplate('{task} -> {notes} | {artifacts} | {name} | {root}', Buffer.from('Build it'), context);
+    expect(prompt.toString()).toBe(`Build it -> ${context.notes} | ${context.artifacts} | api | /p`);
+  });
+
+  it('never expands placeholders that appear inside the task', () => {
+    const prompt = fillTemplate('{task} / {name}', Buffer.from('see {notes} and {name}'), context);
+    expect(prompt.toString()).toBe('see {notes} and {name} / api');
+  });
+
+  it('keeps the bytes of the task exactly, invalid UTF-8 included', () => {
+    const task = Buffer.from([0x61, 0xff, 0xfe, 0x0a, 0x24, 0x28, 0x29, 0xc3]);
+    const prompt = fillTemplate('{task}!', task, context);
+    expect(prompt.subarray(0, task.length).equals(task)).toBe(true);
+  });
+
+  it('puts the task first when a template forgets {task}', () => {
+    expect(fillTemplate('Write notes to {notes}', Buffer.from('T'), context).toString()).toBe(`T\n\nWrite notes to ${context.notes}`);
+  });
+
+  it('gives the default prompt the task first, then where to document and put files', () => {
+    const prompt = fillTemplate(DEFAULT_PROMPT_TEMPLATE, Buffer.from('Build REST API'), context).toString();
+    expect(prompt.startsWith('Build REST API\n\n')).toBe(true);
+    expect(prompt).toContain(context.notes);
+    expect(prompt).toContain(`${context.artifacts}/`);
+    expect(prompt).toMatch(/progress.*decisions.*questions.*results/s);
+  });
+});
+
+describe('buildPrompt', () => {
+  it('passes a task that fits as the argument', () => {
+    expect(buildPrompt('{task}', Buffer.from('short'), context)).toEqual({ prompt: Buffer.from('short'), via: 'argument' });
+  });
+
+  it('points to task.md when the prompt would pass the 128 KiB argument limit', () => {
+    const task = Buffer.alloc(MAX_PROMPT_BYTES, 'x');
+    const built = buildPrompt('{task}\n{notes}', task, context);
+    expect(built.via).toBe('file');
+    expect(built.prompt.length).toBeLessThan(1000);
+    expect(built.prompt.toString()).toContain(context.taskFile);
+  });
+});
+
+describe('serializeEnvironment', () => {
+  it('keeps the user environment as NUL-separated entries and drops what describes the calling terminal', () => {
+    const env = { PATH: '/bin', API_KEY: 'a b\nc', TMUX: '/tmp/s,1,0', TMUX_PANE: '%3', TERM: 'xterm', EMPTY: '' };
+    expect(serializeEnvironment(env).toString()).toBe('PATH=/bin\0API_KEY=a b\nc\0EMPTY=\0');
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { reconcileJobState, signalFromExitCode, type ReconcileInput } from '../../../src/core/state.js';
+
+const running = { jobId: 'j1', state: 'running' as const, exitCode: null, signal: null, endedAt: null };
+const exit = (exitCode: number, jobId = 'j1') => ({ jobId, exitCode, endedAt: '2026-01-01T00:00:00.000Z' });
+const input = (overrides: Partial<ReconcileInput>): ReconcileInput => ({
+  recorded: running, exit: null, killRequested: false, paneAlive: true, ...overrides,
+});
+
+describe('reconcileJobState', () => {
+  it.each([
+    ['live pane, no exit record', input({}), 'running', null],
+    ['exit 0', input({ exit: exit(0) }), 'done', 0],
+    ['exit 3', input({ exit: exit(3) }), 'failed', 3],
+    ['exit after a kill request', input({ exit: exit(143), killRequested: true }), 'killed', 143],
+    ['exit record even though the pane is gone', input({ exit: exit(0), paneAlive: false }), 'done', 0],
+    ['no pane, no exit record', input({ paneAlive: false }), 'lost', null],
+    ['no pane after a kill request', input({ paneAlive: false, killRequested: true }), 'killed', null],
+    ["another run's exit record", input({ exit: exit(0, 'old'), paneAlive: false }), 'lost', null],
+  ])('%s -> %s', (_label, given, state, exitCode) => {
+    const outcome = reconcileJobState(given);
+    expect(outcome.state).toBe(state);
+    expect(outcome.exitCode).toBe(exitCode);
+  });
+
+  it('keeps a recorded end as it is, whatever tmux says now', () => {
+    const recorded = { jobId: 'j1', state: 'failed' as const, exitCode: 2, signal: null, endedAt: 'then' };
+    expect(reconcileJobState(input({ recorded, paneAlive: false }))).toEqual({ state: 'failed', exitCode: 2, signal: null, endedAt: 'then' });
+  });
+
+  it('names the signal of a status above 128', () => {
+    expect(reconcileJobState(input({ exit: exit(137) })).signal).toBe('SIGKILL');
+  });
+});
+
+describe('signalFromExitCode', () => {
+  it.each([
+    [0, null], [1, null], [128, null], [129, 'SIGHUP'], [130, 'SIGINT'], [143, 'SIGTERM'], [158, 'signal 30'], [255, null],
+  ])('%i -> %s', (code, signal) => {
+    expect(signalFromExitCode(code)).toBe(signal);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { currentSocketPath, parseTmuxVersion } from '../../../src/core/tmux.js';
+
+describe('parseTmuxVersion', () => {
+  it.each([
+    ['tmux 3.3a', [3, 3]], ['tmux 3.2', [3, 2]], ['tmux 3.1c', [3, 1]], ['tmux next-3.4', [3, 4]], ['tmux 2.9a', [2, 9]],
+    ['tmux master', [Number.MAX_SAFE_INTEGER, 0]], ['something else', null],
+  ])('%s', (output, version) => {
+    expect(parseTmuxVersion(output)).toEqual(version);
+  });
+});
+
+describe('currentSocketPath', () => {
+  it('takes the socket from $TMUX inside tmux', () => {
+    expect(currentSocketPath({ TMUX: '/tmp/tmux-1000/work,123,0' })).toBe('/tmp/tmux-1000/work');
+  });
+
+  it('uses $TMUX_TMPDIR/tmux-UID/default outside tmux', () => {
+    expect(currentSocketPath({ TMUX_TMPDIR: '/nonexistent-dir' })).toBe(`/nonexistent-dir/tmux-${process.getuid!()}/default`);
+  });
+});
