@@ -9,6 +9,8 @@ export const DEFAULT_PROMPT_TEMPLATE =
 export type OptionDef = {
   tmuxName: string;
   default: string;
+  // how the README shows a default too long for a table cell
+  defaultInDocs?: string;
   help: string;
 };
 
@@ -21,6 +23,7 @@ export const OPTIONS = {
   prompt: {
     tmuxName: '@job-runner-prompt',
     default: DEFAULT_PROMPT_TEMPLATE,
+    defaultInDocs: 'the task, then where to document and put files',
     help: 'Prompt template: {task}, {name}, {notes}, {artifacts}, {workspace}, {log}, {root}.',
   },
   session: {
@@ -48,4 +51,13 @@ export function resolveOptions(raw: Partial<Record<OptionKey, string>>): Options
     resolved[key] = value === undefined || value === '' ? OPTIONS[key].default : value;
   }
   return resolved;
+}
+
+// The README's options table, generated from this table (a test keeps the README in step).
+export function optionsMarkdownTable(): string {
+  const rows = Object.values(OPTIONS as Record<string, OptionDef>).map((option) => {
+    const shown = option.defaultInDocs ?? (option.default === '' ? '(empty)' : `\`${option.default}\``);
+    return `| \`${option.tmuxName}\` | ${shown} | ${option.help} |`;
+  });
+  return ['| option | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { optionsMarkdownTable, OPTIONS, resolveOptions } from '../../../src/core/options.js';
+
+describe('resolveOptions', () => {
+  it('uses the tmux value when set and the default when unset or empty', () => {
+    const options = resolveOptions({ command: 'codex', session: '', jobsDir: undefined });
+    expect(options.command).toBe('codex');
+    expect(options.session).toBe('');
+    expect(options.jobsDir).toBe('.claude-local/jobs');
+    expect(options.prompt).toBe(OPTIONS.prompt.default);
+  });
+});
+
+describe('the README options table', () => {
+  it('is the one generated from the typed options table', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = /<!-- options-table:start -->\n([\s\S]*?)\n<!-- options-table:end -->/.exec(readme)?.[1];
+    expect(table).toBe(optionsMarkdownTable());
+  });
+});
