@@ -76,7 +76,7 @@ main() {
 # Leaves a shell in the job's directory, with the job's environment.
 exec_shell() {
   local shell=${SHELL:-} entry
-  for entry in "${env_args[@]}"; do [[ $entry == SHELL=* ]] && shell=${entry#SHELL=}; done
+  for entry in ${env_args[@]+"${env_args[@]}"}; do [[ $entry == SHELL=* ]] && shell=${entry#SHELL=}; done
   [ -x "$shell" ] || shell=$BASH
   exec "${job_env[@]}" "$shell"
 }

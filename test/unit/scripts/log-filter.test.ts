@@ -18,6 +18,7 @@ describe('log-filter.pl', () => {
     ['hyperlink (OSC with ST)', '\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\\n', 'link\n'],
     ['cursor position becomes a line break', 'a\x1b[5;1Hb\n', 'a\nb\n'],
     ['cursor forward becomes a space', 'a\x1b[3Cb\n', 'a b\n'],
+    ['cursor to a column becomes a space (how Claude Code skips blanks)', 'Welcome\x1b[9Gback!\n', 'Welcome back!\n'],
     ['erase, modes, charset, keypad', '\x1b[2J\x1b[?1049h\x1b(B\x1b=x\x1b[K\n', 'x\n'],
     ['DCS string', '\x1bPq#0;2;0;0;0\x1b\\after\n', 'after\n'],
     ['bell and backspace dropped, tab kept', 'a\x07b\x08c\td\n', 'abc\td\n'],
