@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', popup: 'src/popup.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

@@ -1,16 +1,73 @@
 #!/usr/bin/env bash
-# tmux-job-runner: TPM entry point. Checks what the plugin needs at load time and
-# says what to install, so that nothing half-working is left bound. (Key bindings
-# and status-line counts come with the plugin's next part; the CLI works today.)
+# tmux-job-runner: TPM entry point. Binds the dispatch popup and the job picker,
+# installs the status-line counts, and says what to install when tmux or node
+# is missing or too old (binding nothing that would not work).
 CURRENT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
+# shellcheck source=scripts/variables.sh
+source "$CURRENT_DIR/scripts/variables.sh"
 # shellcheck source=scripts/helpers.sh
 source "$CURRENT_DIR/scripts/helpers.sh"
+
+# The popup command for one of the helpers (it asks tmux which pane it was opened from).
+popup_command() {
+  printf 'node %s %s' "$(sh_quote "$CURRENT_DIR/dist/popup.cjs")" "$1"
+}
+
+# Binds KEY (or nothing for "none") to a popup, after unbinding the key this plugin
+# bound last time: changing the option and re-sourcing the config takes effect.
+set_popup_binding() {
+  local key_option=$1 default_key=$2 bound_option=$3 which=$4 title=$5
+  local key previous
+  key=$(get_tmux_option "$key_option" "$default_key")
+  previous=$(get_tmux_option "$bound_option" "")
+  [ -n "$previous" ] && tmux unbind-key "$previous"
+  tmux set-option -gu "$bound_option"
+  [ "$key" = none ] && return
+  local style=()
+  # titles and rounded borders arrived in tmux 3.3
+  tmux_version_at_least 3 3 && style=(-T " $title " -b rounded)
+  tmux bind-key "$key" display-popup -E -d '#{pane_current_path}' \
+    -w "$(get_tmux_option "$popup_width_option" "$default_popup_width")" \
+    -h "$(get_tmux_option "$popup_height_option" "$default_popup_height")" \
+    "${style[@]}" "$(popup_command "$which")"
+  tmux set-option -g "$bound_option" "$key"
+}
+
+# Replaces #{job_runner_running} (and friends) in status-left/right with global
+# options: a status refresh then expands them without starting any process.
+update_status_interpolations() {
+  local side value i
+  for side in status-left status-right; do
+    value=$(tmux show-option -gqv "$side")
+    for ((i = 0; i < ${#status_interpolations[@]}; i += 2)); do
+      value=${value//${status_interpolations[i]}/${status_interpolations[i + 1]}}
+    done
+    tmux set-option -gq "$side" "$value"
+  done
+}
+
+# Keeps the counts right when a job window closes without its job telling (kill-window,
+# a killed server's windows never come back, a dead pane with remain-on-exit).
+set_count_hooks() {
+  local recount
+  recount="if-shell -F '#{@job-runner-total}' \"run-shell -b '$(sh_quote_inner "$CURRENT_DIR/scripts/job-runner") _status'\""
+  tmux set-hook -g "window-unlinked[$hook_index]" "$recount"
+  tmux set-hook -g "pane-died[$hook_index]" "$recount"
+}
 
 main() {
   local problem
   problem=$(missing_requirement)
-  [ -z "$problem" ] || tmux display-message "tmux-job-runner: $problem"
+  if [ -n "$problem" ]; then
+    tmux display-message "tmux-job-runner: $problem"
+    return 0
+  fi
+  set_popup_binding "$dispatch_key_option" "$default_dispatch_key" "$bound_dispatch_key_option" dispatch "dispatch a job"
+  set_popup_binding "$picker_key_option" "$default_picker_key" "$bound_picker_key_option" picker "jobs"
+  update_status_interpolations
+  set_count_hooks
+  "$CURRENT_DIR/scripts/job-runner" _status >/dev/null 2>&1 &
 }
 
 main

@@ -1,11 +1,23 @@
 # Shell helpers for tmux-job-runner.tmux (sourced, not run).
 
+# Reads a global tmux option, falling back to a default when it is unset or empty.
+get_tmux_option() {
+  local value
+  value=$(tmux show-option -gqv "$1")
+  echo "${value:-$2}"
+}
+
+# Quotes a word for sh (popups and run-shell run their command with sh -c).
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# The same for a word inside a double-quoted tmux argument: no quote characters at all.
+sh_quote_inner() { printf '%s' "${1//[\'\"]/}"; }
+
 # Prints what is missing to run the plugin (tmux >= 3.2, node >= 18), or nothing.
 missing_requirement() {
-  local tmux_version node_version
-  tmux_version=$(tmux -V 2>/dev/null)
-  if ! tmux_version_ok "$tmux_version"; then
-    echo "needs tmux 3.2 or newer (found: ${tmux_version:-none}); key bindings not installed"
+  local node_version
+  if ! tmux_version_at_least 3 2; then
+    echo "needs tmux 3.2 or newer (found: $(tmux -V 2>/dev/null || echo none)); key bindings not installed"
     return
   fi
   if ! command -v node >/dev/null 2>&1; then
@@ -19,11 +31,12 @@ missing_requirement() {
   fi
 }
 
-# True for "tmux 3.2", "tmux 3.3a", "tmux next-3.4", "tmux master" and later.
-tmux_version_ok() {
-  local version=$1 major minor
+# True when tmux is at least MAJOR.MINOR ("tmux 3.3a", "tmux next-3.4", "tmux master").
+tmux_version_at_least() {
+  local version major minor
+  version=$(tmux -V 2>/dev/null) || return 1
   [[ $version == *master* ]] && return 0
   [[ $version =~ ([0-9]+)\.([0-9]+) ]] || return 1
   major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
-  ((major > 3 || (major == 3 && minor >= 2)))
+  ((major > $1 || (major == $1 && minor >= $2)))
 }

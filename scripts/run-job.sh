@@ -15,8 +15,7 @@ start_log_capture() {
   local filter="exec cat"
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape sequences
   command -v perl >/dev/null 2>&1 && filter="exec perl $(sh_quote "$here/log-filter.pl")"
-  tmux set-option -p -t "$TMUX_PANE" @job-runner-job-dir "$ws" \; \
-    pipe-pane -t "$TMUX_PANE" "$filter >> $(sh_quote "$ws/log.txt")" ||
+  tmux pipe-pane -t "$TMUX_PANE" "$filter >> $(sh_quote "$ws/log.txt")" ||
     echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
 }
 

@@ -12,6 +12,7 @@ import { logSpec, runLog } from './commands/log.js';
 import { notesSpec, runNotes } from './commands/notes.js';
 import { rmSpec, runRm } from './commands/rm.js';
 import { runShow, showSpec } from './commands/show.js';
+import { runStatus, statusSpec } from './commands/status.js';
 import { runWait, waitSpec } from './commands/wait.js';
 
 declare const VERSION: string;
@@ -31,6 +32,7 @@ const VERBS: Record<string, { spec: VerbSpec; run: Run; hidden?: boolean }> = {
   rm: { spec: rmSpec, run: runRm },
   demo: { spec: demoSpec, run: runDemo },
   _finish: { spec: finishSpec, run: runFinish, hidden: true },
+  _status: { spec: statusSpec, run: runStatus, hidden: true },
 };
 
 function mainHelp(): string {

@@ -11,7 +11,8 @@ import {
   claimNewWorkspace, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, workspacePaths, writeJobRecord,
   writeWorkspaceFiles, type JobRecord, type WorkspacePaths,
 } from '../core/store.js';
-import { openJobWindow } from '../core/tmux.js';
+import { openJobWindow, type NewWindow } from '../core/tmux.js';
+import { refreshStatusCounts } from '../core/counts.js';
 import { PACKAGE_ROOT, type CommandIO } from './io.js';
 
 export const dispatchSpec: VerbSpec = {
@@ -38,6 +39,8 @@ export type DispatchRequest = {
   command?: string | undefined;
   dir: string;
   force: boolean;
+  // a session name or id ("$3"); default: @job-runner-session, the caller's, or "jobs"
+  session?: string | undefined;
 };
 
 export function runDispatch(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
@@ -48,7 +51,7 @@ export function runDispatch(options: Record<string, string | boolean | undefined
     dir: resolve(io.cwd, (options.dir as string | undefined) ?? '.'),
     force: options.force === true,
   };
-  const paths = dispatchJob(request, io.env);
+  const { paths } = dispatchJob(request, io.env);
   io.out(`${paths.dir}\n`);
   return 0;
 }
@@ -77,7 +80,7 @@ function readTask(argument: string | undefined, taskFile: string | undefined, io
 }
 
 // Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
-export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): WorkspacePaths {
+export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): { paths: WorkspacePaths; window: NewWindow } {
   const nameProblem = checkJobName(request.name);
   if (nameProblem) throw new UsageError(`dispatch: ${nameProblem}`);
   const context = loadContext(request.dir, env);
@@ -109,6 +112,7 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): W
     startedAt: now,
     endedAt: null,
   };
+  let window: NewWindow;
   try {
     const built = buildPrompt(context.options.prompt, request.task, {
       name: request.name,
@@ -129,12 +133,13 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): W
     });
     writeJobRecord(paths, record);
     excludeFromGit(context.root, context.jobsDir);
-    openJobWindow({
+    window = openJobWindow({
       socket: context.socket,
-      session: chooseSession(context),
+      session: request.session ?? chooseSession(context),
       windowName: request.name,
       cwd: context.root,
       argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, paths.dir, process.execPath],
+      jobDir: paths.dir,
     });
   } catch (error) {
     if (previous) {
@@ -144,7 +149,17 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): W
     }
     throw error;
   }
-  return paths;
+  publishCounts(context);
+  return { paths, window };
+}
+
+// The new job counts at once in the status line; failing to say so does not undo the job.
+function publishCounts(context: Context): void {
+  try {
+    refreshStatusCounts(context);
+  } catch {
+    // the next state change or hook recounts
+  }
 }
 
 // An existing workspace may be reused only by a finished job and only with --force.
@@ -174,8 +189,9 @@ function chooseSession(context: Context): string | null {
   return context.insideTmux ? null : 'jobs';
 }
 
+// The seed of notes.md; its lines are headings and quotes, which `list` never shows as a note.
 function notesHeader(record: JobRecord, rerun: boolean): string {
   const firstLine = record.task.trim().split('\n')[0]!.slice(0, 200);
-  if (rerun) return `\n---\nRun again: ${record.createdAt}\nTask: ${firstLine}\n\n`;
-  return `# Job ${record.name}\n\nTask: ${firstLine}\nStarted: ${record.createdAt}\n\n`;
+  if (rerun) return `\n## Run again\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
+  return `# Job ${record.name}\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
 }

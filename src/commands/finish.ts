@@ -6,6 +6,8 @@ import { formatDuration } from '../core/format.js';
 import { reconcileJobState } from '../core/state.js';
 import { isKillRequested, readExitRecord, readJobRecord, workspacePaths, writeJobRecord } from '../core/store.js';
 import type { CommandIO } from './io.js';
+import { refreshStatusCounts } from '../core/counts.js';
+import { loadContext } from '../core/jobs.js';
 
 export const finishSpec: VerbSpec = {
   name: '_finish',
@@ -28,6 +30,7 @@ export function runFinish(_options: Record<string, string | boolean | undefined>
     paneAlive: true,
   });
   if (record.state === 'running' && outcome.state !== 'running') writeJobRecord(paths, { ...record, ...outcome });
+  publishCounts(paths.dir, io);
   io.out(`${summaryLine(record.name, outcome.state, outcome.exitCode, outcome.signal, record.startedAt, outcome.endedAt)}\n`);
   return 0;
 }
@@ -39,4 +42,13 @@ export function summaryLine(
   const exit = exitCode === null ? '' : ` (exit ${exitCode}${signal ? `, ${signal}` : ''})`;
   const took = startedAt && endedAt ? ` after ${formatDuration(Date.parse(endedAt) - Date.parse(startedAt))}` : '';
   return `job ${name}: ${state}${exit}${took}`;
+}
+
+// The status line must show the end at once; a tmux problem here must not hide the summary.
+function publishCounts(dir: string, io: CommandIO): void {
+  try {
+    refreshStatusCounts(loadContext(dir, io.env));
+  } catch (error) {
+    io.err(`job-runner: could not update the status-line counts: ${(error as Error).message}\n`);
+  }
 }

@@ -3,7 +3,7 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
-import { findJob, loadContext } from '../core/jobs.js';
+import { findJob, loadContext, type JobView } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
 import type { CommandIO } from './io.js';
 import { stopJob } from './kill.js';
@@ -31,12 +31,17 @@ export async function runRm(options: Record<string, string | boolean | undefined
     }
     await stopJob(context, job);
   }
+  io.out(`${removeJobWorkspace(job)}\n`);
+  return 0;
+}
+
+// Deletes an ended job's workspace; only a plain folder directly inside a jobs folder,
+// never a symlink's target.
+export function removeJobWorkspace(job: JobView): string {
   const paths = workspacePaths(job.dir);
-  // only a real folder directly inside a jobs folder is ever deleted, never a symlink's target
   if (lstatSync(paths.dir).isSymbolicLink() || realpathSync(dirname(paths.dir)) !== dirname(realpathSync(paths.dir))) {
     throw new RuntimeError(`refusing to delete ${paths.dir}: it is not a plain folder inside the jobs folder`);
   }
   removeWorkspace(paths);
-  io.out(`removed ${paths.dir}${job.window ? ` (window ${job.window} left open)` : ''}\n`);
-  return 0;
+  return `removed ${paths.dir}${job.window ? ` (window ${job.window} left open)` : ''}`;
 }

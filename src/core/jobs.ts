@@ -115,7 +115,8 @@ function corruptView(dir: string, problem: string): JobView {
   };
 }
 
-// The last non-empty line of a file, read from its end.
+// The last line of notes.md that is a note: not empty, not a heading, not a quote
+// (the seeded header), not a rule. Read from the file's end.
 export function lastNoteLine(path: string): string | null {
   let fd: number;
   try {
@@ -128,7 +129,11 @@ export function lastNoteLine(path: string): string | null {
     const length = Math.min(size, 4096);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = buffer
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(#|>|---)/.test(line));
     return lines.at(-1) ?? null;
   } finally {
     closeSync(fd);

@@ -12,3 +12,19 @@ export function checkJobName(name: string): string | null {
   if (name.includes('..')) return `invalid job name ${JSON.stringify(name)}: ${NAME_RULE}`;
   return null;
 }
+
+// Suggests a job name from a task: its first words, lowercased, joined by "-".
+export function slugFromTask(task: string): string {
+  const slug = task
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean)
+    .slice(0, 4)
+    .join('-')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug === '' ? 'job' : slug;
+}

@@ -36,6 +36,31 @@ export const OPTIONS = {
     default: '.claude-local/jobs',
     help: 'Jobs folder, relative to the project root (git top-level).',
   },
+  dispatchKey: {
+    tmuxName: '@job-runner-dispatch-key',
+    default: 'J',
+    help: 'Key (after the prefix) for the dispatch popup; none: unbound.',
+  },
+  pickerKey: {
+    tmuxName: '@job-runner-picker-key',
+    default: 'L',
+    help: 'Key (after the prefix) for the job picker; none: unbound.',
+  },
+  popupWidth: {
+    tmuxName: '@job-runner-popup-width',
+    default: '80%',
+    help: 'Width of the popups: columns or a percentage.',
+  },
+  popupHeight: {
+    tmuxName: '@job-runner-popup-height',
+    default: '80%',
+    help: 'Height of the popups: lines or a percentage.',
+  },
+  focus: {
+    tmuxName: '@job-runner-focus',
+    default: 'off',
+    help: 'on: go to the new window after a dispatch from the popup; off: stay where you are.',
+  },
 } as const satisfies Record<string, OptionDef>;
 
 export type OptionKey = keyof typeof OPTIONS;

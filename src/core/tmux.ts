@@ -20,7 +20,7 @@ export type PaneInfo = {
   dead: boolean;
   // the job id our wrapper was started with, or null for any other pane
   jobId: string | null;
-  // the workspace the wrapper tagged the pane with (@job-runner-job-dir)
+  // the workspace dispatch tagged the pane with (@job-runner-job-dir)
   jobDir: string;
 };
 
@@ -167,20 +167,33 @@ export type NewWindowRequest = {
   windowName: string;
   cwd: string;
   argv: readonly string[];
+  jobDir: string;
 };
 
 export type NewWindow = { windowId: string; paneId: string; sessionName: string };
 
 const NEW_WINDOW_FORMAT = `#{window_id}${SEP}#{pane_id}${SEP}#{session_name}`;
 
-// Opens a background window running argv directly (no shell), creating the session if needed.
+// Opens a background window running argv directly (no shell), creating the session
+// if needed, and tags its pane with the job's workspace (how jobs of other projects are found).
 export function openJobWindow(request: NewWindowRequest): NewWindow {
+  const window = openWindow(request);
+  const tagged = runTmux(request.socket, ['set-option', '-p', '-t', window.paneId, JOB_DIR_PANE_OPTION, request.jobDir]);
+  // a job that ended within milliseconds may have taken its pane along: nothing to tag
+  if (!tagged.ok && !/can't find/.test(tagged.stderr)) throw new RuntimeError(`could not tag the job's pane: ${tagged.stderr}`);
+  return window;
+}
+
+function openWindow(request: NewWindowRequest): NewWindow {
   const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', request.cwd];
-  const target = request.session === null ? [] : ['-t', `=${request.session}:`];
+  // "=" asks for that exact session name; an id ($3) is exact already
+  const target = request.session === null ? [] : ['-t', `${request.session.startsWith('$') ? '' : '='}${request.session}:`];
   for (let attempt = 0; attempt < 3; attempt++) {
     const created = runTmux(request.socket, ['new-window', ...common, ...target, '--', ...request.argv]);
     if (created.ok) return parseNewWindow(created.stdout);
-    const missingSession = request.session !== null && /can't find session|no server running|error connecting/.test(created.stderr);
+    // a session given by name is created on first use; one given by id ($3) must exist
+    const missingSession =
+      request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting/.test(created.stderr);
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
     const session = runTmux(request.socket, [
       'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv,
@@ -200,8 +213,8 @@ function parseNewWindow(stdout: string): NewWindow {
 }
 
 // Moves the calling client to a window (switching session if needed).
-export function switchClientToWindow(socket: string, windowId: string): void {
-  const result = runTmux(socket, ['switch-client', '-t', windowId]);
+export function switchClientToWindow(socket: string, windowId: string, client?: string): void {
+  const result = runTmux(socket, ['switch-client', ...(client ? ['-c', client] : []), '-t', windowId]);
   if (!result.ok) throw new RuntimeError(`could not switch to window ${windowId}: ${result.stderr}`);
 }
 
@@ -211,4 +224,22 @@ export function killWindow(socket: string, windowId: string): void {
   if (!result.ok && !/can't find|no server running|error connecting/.test(result.stderr)) {
     throw new RuntimeError(`could not close window ${windowId}: ${result.stderr}`);
   }
+}
+
+// Sets global user options in one tmux call (used for the status-line counts).
+export function setGlobalOptions(socket: string, values: Record<string, string>): void {
+  const args = Object.entries(values).flatMap(([name, value], i) => [...(i > 0 ? [';'] : []), 'set-option', '-g', name, value]);
+  if (args.length === 0) return;
+  const result = runTmux(socket, args);
+  if (!result.ok && !isNoServer(result.stderr)) throw new RuntimeError(`could not set ${Object.keys(values).join(', ')}: ${result.stderr}`);
+}
+
+export type CallingPane = { panePid: number; client: string; sessionId: string };
+
+// The current pane, client and session as tmux resolves them for the caller (a popup).
+export function describeCallingPane(socket: string): CallingPane {
+  const result = runTmux(socket, ['display-message', '-p', `#{pane_pid}${SEP}#{client_name}${SEP}#{session_id}`]);
+  if (!result.ok) throw new RuntimeError(`could not ask tmux for the current pane: ${result.stderr}`);
+  const [pid, client, sessionId] = result.stdout.trim().split(SEP);
+  return { panePid: Number(pid), client: client ?? '', sessionId: sessionId ?? '' };
 }

@@ -28,8 +28,8 @@ load helpers
   assert_line --index 0 --regexp '^NAME +STATE +EXIT +TIME +NOTES$'
   # newest first
   assert_line --index 1 --regexp '^gamma +running +- +[0-9]+s +- reviewing the router$'
-  assert_line --index 2 --regexp '^beta +failed +4 +[0-9]+s +Started: '
-  assert_line --index 3 --regexp '^alpha +done +0 +[0-9]+s +Started: '
+  assert_line --index 2 --regexp '^beta +failed +4 +[0-9]+s$'
+  assert_line --index 3 --regexp '^alpha +done +0 +[0-9]+s$'
 }
 
 @test "list --json: an array of jobs with the documented camelCase fields" {

@@ -58,3 +58,33 @@ workspace() { echo "$PROJECT/.claude-local/jobs/$1"; }
 
 # Lists every path under a folder (to prove a refused command created nothing).
 tree_of() { (cd "$1" && find . | LC_ALL=C sort); }
+
+# Loads the plugin into the test's server, as TPM's run-shell would.
+load_plugin() {
+  tmux run-shell "$ROOT/tmux-job-runner.tmux"
+}
+
+# Attaches a real client to session main, inside an outer tmux whose keys we press.
+attach_client() {
+  OUTER="outer-$BATS_TEST_NUMBER"
+  tmux -L "$OUTER" -f /dev/null new-session -d -x 160 -y 45 "env -u TMUX tmux attach -t main"
+  wait_until client_attached
+}
+
+client_attached() { [ -n "$(tmux list-clients -F '#{client_name}' 2>/dev/null)" ]; }
+
+detach_outer() { [ -z "${OUTER:-}" ] || tmux -L "$OUTER" kill-server 2>/dev/null || true; }
+
+# Presses keys on the attached client.
+press() { tmux -L "$OUTER" send-keys "$@"; }
+type_text() { tmux -L "$OUTER" send-keys -l "$1"; }
+
+# What the client's terminal shows.
+screen() { tmux -L "$OUTER" capture-pane -p; }
+screen_shows() { screen | grep -qF -- "$1"; }
+
+# The window the attached client is looking at.
+client_window() { tmux list-clients -F '#{window_id}' | head -1; }
+
+# The value of a status-line format as tmux expands it on refresh.
+expand_status() { tmux display-message -p "$(tmux show-option -gv "$1")"; }

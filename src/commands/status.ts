@@ -1,0 +1,24 @@
+// _status (internal): recounts the jobs of this tmux server into the status-line options.
+// Run by the plugin at load and by its hooks when a window closes.
+import type { VerbSpec } from '../core/args.js';
+import { refreshStatusCounts } from '../core/counts.js';
+import { loadContext } from '../core/jobs.js';
+import type { CommandIO } from './io.js';
+
+export const statusSpec: VerbSpec = {
+  name: '_status',
+  usage: '_status [--print]',
+  summary: 'Internal: updates @job-runner-running, @job-runner-total and @job-runner-failed.',
+  options: {
+    print: { type: 'boolean', help: 'also print the counts' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 0,
+  maxPositionals: 0,
+};
+
+export function runStatus(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
+  const counts = refreshStatusCounts(loadContext(io.cwd, io.env));
+  if (options.print) io.out(`running ${counts.running} total ${counts.total} failed ${counts.failed}\n`);
+  return 0;
+}

@@ -1,0 +1,23 @@
+// Entry point of dist/popup.cjs, run inside tmux display-popup by the plugin's bindings:
+//   popup.cjs dispatch|picker   (started in the pane's current directory)
+import { checkNodeVersion } from './main.js';
+import { runDispatchForm } from './ui/dispatch-form.js';
+import { runPicker } from './ui/picker.js';
+import { readPopupTarget, waitForKey } from './ui/popup-io.js';
+
+async function main([which]: string[]): Promise<number> {
+  try {
+    const nodeProblem = checkNodeVersion(process.versions.node);
+    if (nodeProblem) throw new Error(nodeProblem);
+    const target = readPopupTarget();
+    if (which === 'dispatch') return await runDispatchForm(target);
+    if (which === 'picker') return await runPicker(target);
+    throw new Error(`unknown popup ${JSON.stringify(which)}: dispatch or picker`);
+  } catch (error) {
+    process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);
+    await waitForKey();
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,94 @@
+// The prefix+J popup: asks for a job name and a task, then dispatches it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import prompts from 'prompts';
+import { dispatchJob } from '../commands/dispatch.js';
+import { checkJobName, slugFromTask } from '../core/names.js';
+import { loadContext, viewJob, type Context } from '../core/jobs.js';
+import { listJobNames } from '../core/store.js';
+import { switchClientToWindow } from '../core/tmux.js';
+import { paneEnvironment, waitForKey, type PopupTarget } from './popup-io.js';
+
+// Why a name cannot be used now, or null when it can.
+export function nameProblem(context: Context, name: string): string | null {
+  // short enough for one line of a narrow popup
+  if (checkJobName(name)) return 'use 1-63 of a-z 0-9 . _ - (a letter or digit first, no "..")';
+  if (!listJobNames(context.jobsDir).includes(name)) return null;
+  const job = viewJob(context, join(context.jobsDir, name));
+  return job.state === 'running'
+    ? `${name} is running: choose another name`
+    : `${name} exists (${job.state}): choose another name, or rerun it from the picker`;
+}
+
+// A free name from the task's first words: api-server, api-server-2, ...
+export function freeNameFromTask(context: Context, task: string): string {
+  const base = slugFromTask(task);
+  const taken = new Set(listJobNames(context.jobsDir));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base.slice(0, 60)}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+// Opens $VISUAL/$EDITOR (vi) on an empty file; the saved text is the task ('' = cancel).
+function taskFromEditor(env: NodeJS.ProcessEnv): string {
+  const dir = mkdtempSync(join(tmpdir(), 'job-runner-'));
+  const file = join(dir, 'task.md');
+  writeFileSync(file, '', { mode: 0o600 });
+  try {
+    const editor = env.VISUAL || env.EDITOR || 'vi';
+    // the editor setting may carry flags ("code --wait"): let a shell split it
+    spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit', env });
+    return readFileSync(file, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runDispatchForm(target: PopupTarget): Promise<number> {
+  const context = loadContext(target.cwd, process.env);
+  process.stdout.write(`Dispatch a job in ${context.root}\nagent: ${context.options.command}   (Esc cancels)\n\n`);
+  let cancelled = false;
+  const onCancel = () => {
+    cancelled = true;
+    return false;
+  };
+  const { name } = await prompts(
+    {
+      type: 'text',
+      name: 'name',
+      message: 'Job name (a-z 0-9 . _ -; empty: from the task)',
+      validate: (value: string) => (value === '' ? true : (nameProblem(context, value) ?? true)),
+    },
+    { onCancel },
+  );
+  if (cancelled) return 0;
+  const answer = await prompts(
+    { type: 'text', name: 'task', message: 'Task (Enter on an empty line: write it in $EDITOR)' },
+    { onCancel },
+  );
+  if (cancelled) return 0;
+  // prompts inserts keys it does not know (Ctrl-U...) as control characters
+  let task: string = (answer.task ?? '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  if (task.trim() === '') task = taskFromEditor(process.env);
+  if (task.trim() === '') {
+    process.stdout.write('empty task: nothing dispatched\n');
+    return 0;
+  }
+  const jobName = name === '' ? freeNameFromTask(context, task) : (name as string);
+  try {
+    const { window } = dispatchJob(
+      { name: jobName, task: Buffer.from(task), dir: target.cwd, force: false, session: target.session },
+      paneEnvironment(target.panePid),
+    );
+    if (context.options.focus === 'on') switchClientToWindow(context.socket, window.windowId, target.client);
+    return 0;
+  } catch (error) {
+    process.stdout.write(`\n${(error as Error).message}\npress any key to close\n`);
+    await waitForKey();
+    return 1;
+  }
+}

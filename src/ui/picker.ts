@@ -1,0 +1,262 @@
+// The prefix+L popup: every job, filterable, with actions on the selected one.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { dispatchJob } from '../commands/dispatch.js';
+import { stopJob } from '../commands/kill.js';
+import { removeJobWorkspace } from '../commands/rm.js';
+import { listJobs, loadContext, type Context, type JobView } from '../core/jobs.js';
+import { workspacePaths } from '../core/store.js';
+import { switchClientToWindow } from '../core/tmux.js';
+import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
+import { paneEnvironment, type PopupTarget } from './popup-io.js';
+
+const FOOTER = 'enter go · l log · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
+const FILTER_FOOTER = 'type to filter · enter go · esc done typing (esc again clears)';
+const REFRESH_MS = 1000;
+// arrows in normal and in application cursor mode, Ctrl-P and Ctrl-N
+const UP = new Set(['\x1b[A', '\x1bOA', '\x10']);
+const DOWN = new Set(['\x1b[B', '\x1bOB', '\x0e']);
+
+type Confirm = { question: string; action: () => Promise<string> | string };
+
+class Picker {
+  private jobs: JobView[] = [];
+  private query = '';
+  private filtering = false;
+  private selected = 0;
+  private message = '';
+  private confirm: Confirm | null = null;
+  private busy = false;
+  private timer: NodeJS.Timeout | undefined;
+  private finish: (code: number) => void = () => {};
+
+  constructor(
+    private readonly context: Context,
+    private readonly target: PopupTarget,
+  ) {}
+
+  run(): Promise<number> {
+    return new Promise((resolve) => {
+      this.finish = (code) => {
+        clearInterval(this.timer);
+        this.leaveRawMode();
+        process.stdin.pause();
+        resolve(code);
+      };
+      this.reload();
+      this.enterRawMode();
+      process.stdin.on('data', (data: Buffer) => {
+        for (const key of splitKeys(data.toString('utf8'))) void this.onKey(key);
+      });
+      process.stdout.on('resize', () => this.render());
+      this.timer = setInterval(() => {
+        if (this.busy) return;
+        this.reload();
+      }, REFRESH_MS);
+    });
+  }
+
+  private visible(): JobView[] {
+    return filterJobs(this.jobs, this.query);
+  }
+
+  private current(): JobView | undefined {
+    return this.visible()[this.selected];
+  }
+
+  private reload(): void {
+    this.context.panesBySocket.clear();
+    const keep = this.current()?.dir;
+    this.jobs = orderForPicker(listJobs(this.context, { all: false }), this.context.root);
+    const index = this.visible().findIndex((job) => job.dir === keep);
+    this.selected = index >= 0 ? index : Math.min(this.selected, Math.max(0, this.visible().length - 1));
+    this.render();
+  }
+
+  private render(): void {
+    const width = process.stdout.columns || 80;
+    const height = process.stdout.rows || 24;
+    const visible = this.visible();
+    const lines: string[] = [];
+    const title = this.filtering || this.query ? `filter: ${this.query}${this.filtering ? '▏' : ''}` : `jobs in ${this.context.root}`;
+    lines.push(`\x1b[1m${clip(title, width)}\x1b[0m`);
+    if (this.jobs.length === 0) {
+      lines.push('', 'No jobs yet. Press prefix + J to dispatch one,', 'or run: job-runner dispatch NAME "TASK"');
+    } else if (visible.length === 0) {
+      lines.push('', `no job matches "${this.query}" (Esc twice clears the filter)`);
+    }
+    const room = Math.max(1, height - 3);
+    const first = Math.max(0, Math.min(this.selected - room + 1, visible.length - room));
+    const rows = formatPickerRows(visible, width - 2, Date.now());
+    rows.slice(first, first + room).forEach((row, i) => {
+      const selected = first + i === this.selected;
+      lines.push(selected ? `\x1b[7m> ${row}\x1b[0m` : `  ${row}`);
+    });
+    while (lines.length < height - 1) lines.push('');
+    const footer = this.confirm ? `${this.confirm.question} [y/N]` : this.message || (this.filtering ? FILTER_FOOTER : FOOTER);
+    lines.push(`\x1b[2m${clip(footer, width)}\x1b[0m`);
+    process.stdout.write(`\x1b[H\x1b[2J${lines.join('\r\n')}`);
+  }
+
+  private async onKey(key: string): Promise<void> {
+    if (this.busy) return;
+    if (key === '\x03') return this.finish(0);
+    if (this.confirm) {
+      const confirm = this.confirm;
+      this.confirm = null;
+      if (key === 'y' || key === 'Y') await this.act(confirm.action);
+      else this.message = 'cancelled';
+      return this.render();
+    }
+    this.message = '';
+    if (UP.has(key)) this.selected = Math.max(0, this.selected - 1);
+    else if (DOWN.has(key)) this.selected = Math.min(this.visible().length - 1, this.selected + 1);
+    else if (key === '\r') return this.goToWindow();
+    else if (this.filtering) this.editFilter(key);
+    else if (key === '/') this.filtering = true;
+    else if (key === '\x1b' && this.query !== '') this.query = '';
+    else if (key === 'q' || key === '\x1b') return this.finish(0);
+    else this.jobAction(key);
+    this.render();
+  }
+
+  private editFilter(key: string): void {
+    // Esc ends typing and keeps the filter: the keys act on the filtered jobs again
+    if (key === '\x1b') {
+      this.filtering = false;
+    } else if (key === '\x7f' || key === '\b') {
+      this.query = [...this.query].slice(0, -1).join('');
+    } else if (/^[^\x00-\x1f\x7f]+$/.test(key)) {
+      this.query += key;
+      this.selected = 0;
+    }
+  }
+
+  private goToWindow(): void {
+    this.filtering = false;
+    const job = this.current();
+    if (!job) return this.render();
+    if (!job.window) {
+      this.message = `${job.name} has no window (${job.state}): l shows its log`;
+      return this.render();
+    }
+    switchClientToWindow(job.socket, job.window, this.target.client);
+    this.finish(0);
+  }
+
+  private jobAction(key: string): void {
+    const job = this.current();
+    if (!job) return;
+    const paths = workspacePaths(job.dir);
+    switch (key) {
+      case 'l':
+        return this.showInPager(job.state === 'running' ? ['-R', '+F', paths.log] : ['-R', '+G', paths.log]);
+      case 'n':
+        return this.showInPager(['+G', paths.notes]);
+      case 'a':
+        return this.showInPager(['-'], listArtifacts(paths.artifacts));
+      case 'k':
+        if (job.state !== 'running') {
+          this.message = `${job.name} is not running (${job.state})`;
+          return;
+        }
+        this.confirm = { question: `kill ${job.name}?`, action: async () => `${job.name}: ${(await stopJob(this.context, job)).state}` };
+        return;
+      case 'r':
+        if (job.state === 'running') {
+          this.message = `${job.name} is running: kill it first (k)`;
+          return;
+        }
+        void this.act(() => this.rerun(job));
+        return;
+      case 'd':
+        if (job.state === 'running') {
+          this.message = `${job.name} is running: kill it first (k), then remove it`;
+          return;
+        }
+        this.confirm = { question: `remove ${job.name} and its log, notes and artifacts?`, action: () => removeJobWorkspace(job) };
+        return;
+      default:
+        this.message = `unknown key; ${FOOTER}`;
+    }
+  }
+
+  private rerun(job: JobView): string {
+    const task = readFileSync(workspacePaths(job.dir).task);
+    dispatchJob(
+      { name: job.name, task, command: job.command, dir: job.root, force: true, session: this.target.session },
+      paneEnvironment(this.target.panePid),
+    );
+    return `${job.name}: running again (previous log kept as log.1.txt)`;
+  }
+
+  private async act(action: () => Promise<string> | string): Promise<void> {
+    this.busy = true;
+    try {
+      this.message = await action();
+    } catch (error) {
+      this.message = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
+    this.reload();
+  }
+
+  private showInPager(args: string[], input?: string): void {
+    this.leaveRawMode();
+    process.stdout.write('\x1b[H\x1b[2J');
+    const result = spawnSync('less', args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'], input });
+    if (result.error) this.message = `could not run less: ${result.error.message}`;
+    this.enterRawMode();
+    this.reload();
+  }
+
+  private enterRawMode(): void {
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
+    process.stdin.resume();
+    process.stdout.write('\x1b[?25l');
+  }
+
+  private leaveRawMode(): void {
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdout.write('\x1b[?25h');
+  }
+}
+
+// Splits what one read of the terminal returned into keys: arrows and other CSI
+// sequences whole, an Esc that arrived glued to the next key (tmux's escape-time) apart.
+export function splitKeys(data: string): string[] {
+  const keys: string[] = [];
+  const pattern = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1bO[A-Z]|[\s\S]/gu;
+  for (const match of data.matchAll(pattern)) keys.push(match[0]);
+  return keys;
+}
+
+function clip(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+}
+
+// "artifacts/ of NAME", then one line per file with its size.
+function listArtifacts(dir: string): string {
+  const lines: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else lines.push(`${String(statSync(path).size).padStart(10)}  ${path}`);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    return `${dir}: no artifacts folder\n`;
+  }
+  const header = `${relative(process.cwd(), dir) || dir}: ${lines.length} file(s)\n\n`;
+  return header + (lines.length ? `${lines.join('\n')}\n` : '(empty)\n');
+}
+
+export function runPicker(target: PopupTarget): Promise<number> {
+  return new Picker(loadContext(target.cwd, process.env), target).run();
+}
