@@ -18,6 +18,8 @@ export function slugFromTask(task: string): string {
   const slug = task
     .toLowerCase()
     .normalize('NFKD')
+    // accents come apart under NFKD: drop them, keep their letters
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     .split(' ')

@@ -44,17 +44,19 @@ teardown() {
 status_is() { [ "$(expand_status status-right)" = "$1" ]; }
 
 @test "status interpolations are replaced and count jobs as they start and end, without #() processes" {
-  tmux set -g status-left '[#{job_runner_running}]'
+  # the README's ready-made segment
+  tmux set -g status-left '#{?#{!=:#{job_runner_running},0},⚙ #{job_runner_running} running ,}|'
   tmux set -g status-right 'jobs #{job_runner_running}/#{job_runner_total} failed #{job_runner_failed}'
   load_plugin
   run tmux show-option -gv status-right
   refute_output --partial 'job_runner_'
   refute_output --partial '#('
   assert_equal "$(expand_status status-right)" "jobs 0/0 failed 0"
+  assert_equal "$(expand_status status-left)" "|"
   "$JR" dispatch sleeper "t" --command "$AGENT sleep"
   "$JR" dispatch asker "t" --command "$AGENT ask"
   assert_equal "$(expand_status status-right)" "jobs 2/2 failed 0"
-  assert_equal "$(expand_status status-left)" "[2]"
+  assert_equal "$(expand_status status-left)" "⚙ 2 running |"
   "$JR" kill sleeper
   wait_until status_is "jobs 1/2 failed 0"
   tmux send-keys -t jobs:asker "n" Enter

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJobName, NAME_RULE } from '../../../src/core/names.js';
+import { checkJobName, NAME_RULE, slugFromTask } from '../../../src/core/names.js';
 
 describe('checkJobName', () => {
   it.each(['a', 'api-server', 'v1.2', 'fix_bug-3', '0day', 'a'.repeat(63), 'a.b-c_d'])('accepts %j', (name) => {
@@ -15,5 +15,18 @@ describe('checkJobName', () => {
 
   it('refuses the empty name with its own message', () => {
     expect(checkJobName('')).toBe('the job name is empty');
+  });
+});
+
+describe('slugFromTask', () => {
+  it.each([
+    ['Fix the login bug, please', 'fix-the-login-bug'],
+    ['  Build REST API  ', 'build-rest-api'],
+    ['Écrire la doc', 'ecrire-la-doc'],
+    ['日本語', 'job'],
+    ['$(rm -rf /)', 'rm-rf'],
+  ])('%j -> %j', (task, slug) => {
+    expect(slugFromTask(task)).toBe(slug);
+    expect(checkJobName(slug)).toBeNull();
   });
 });

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# End to end through a real attached client: the keys a person presses, the screen they see.
+load helpers
+
+setup() {
+  isolate
+  start_server
+  tmux set -g @job-runner-command "$AGENT sleep"
+  # the pane the user works in sits in the project
+  tmux send-keys -t main "cd '$PROJECT'" Enter
+  load_plugin
+  attach_client
+}
+
+teardown() {
+  detach_outer
+  tmux kill-server 2>/dev/null || true
+}
+
+# Opens the dispatch popup and waits for its first question.
+open_dispatch_popup() {
+  press C-b J
+  wait_until screen_shows "Job name"
+}
+
+@test "prefix+J: type a name and a task, Enter: the window and workspace exist, and the client stays put" {
+  before=$(client_window)
+  open_dispatch_popup
+  screen_shows "Dispatch a job in $PROJECT"
+  type_text "api-server"
+  press Enter
+  wait_until screen_shows "Task"
+  type_text 'Build the "REST" API; $(not run)'
+  press Enter
+  wait_until test -f "$(workspace api-server)/job.json"
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Job name'"
+  assert_equal "$(cat "$(workspace api-server)/task.md")" 'Build the "REST" API; $(not run)'
+  run tmux list-windows -t main -F '#{window_name}'
+  assert_line api-server
+  assert_equal "$(job_field api-server state)" running
+  # not focused unless @job-runner-focus is on
+  assert_equal "$(client_window)" "$before"
+  # the status-line count knows
+  assert_equal "$(tmux display -p '#{@job-runner-running}')" 1
+}
+
+@test "prefix+J: an invalid or taken name is refused before the task is asked" {
+  "$JR" dispatch taken "t" --dir "$PROJECT"
+  open_dispatch_popup
+  type_text "Bad Name"
+  press Enter
+  wait_until screen_shows "use 1-63 of a-z 0-9"
+  press BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+  type_text "taken"
+  press Enter
+  wait_until screen_shows "taken is running: choose another name"
+  ! screen_shows "Task ("
+}
+
+@test "prefix+J: an empty name becomes a slug of the task; @job-runner-focus on moves the client there" {
+  tmux set -g @job-runner-focus on
+  open_dispatch_popup
+  press Enter
+  wait_until screen_shows "Task"
+  type_text "Fix the login bug, please"
+  press Enter
+  wait_until test -f "$(workspace fix-the-login-bug)/job.json"
+  wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_name}')\" = fix-the-login-bug ]"
+}
+
+@test "Esc in the dispatch popup creates nothing" {
+  before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  open_dispatch_popup
+  type_text "half-typed"
+  press Escape
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Job name'"
+  # and again at the task question
+  open_dispatch_popup
+  type_text "named"
+  press Enter
+  wait_until screen_shows "Task"
+  press Escape
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Task'"
+  after=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  assert_equal "$after" "$before"
+}
+
+@test "prefix+L: the picker lists the jobs; / filters, Enter takes the client to the job's window" {
+  "$JR" dispatch alpha "first" --dir "$PROJECT"
+  "$JR" dispatch beta "second" --dir "$PROJECT" --command "$AGENT exit 4"
+  "$JR" wait beta || true
+  beta_window=$(job_field beta window)
+  press C-b L
+  wait_until screen_shows "enter go"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE 'beta +failed 4'"
+  screen_shows "alpha"
+  press /
+  type_text "bet"
+  wait_until screen_shows "filter: bet"
+  ! screen_shows "alpha "
+  press Enter
+  wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_id}')\" = '$beta_window' ]"
+}
+
+@test "prefix+L: k kills after a confirmation, d removes an ended job after one, and an empty list says how to dispatch" {
+  press C-b L
+  wait_until screen_shows "No jobs yet. Press prefix + J"
+  press q
+  "$JR" dispatch victim "t" --dir "$PROJECT"
+  press C-b L
+  wait_until screen_shows "victim"
+  press k
+  wait_until screen_shows "kill victim? [y/N]"
+  press y
+  wait_until job_state_is victim killed
+  press d
+  wait_until screen_shows "remove victim"
+  press y
+  wait_until test ! -e "$(workspace victim)"
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { JobView } from '../../../src/core/jobs.js';
+import { filterJobs, formatPickerRows, orderForPicker } from '../../../src/ui/picker-model.js';
+
+const job = (name: string, overrides: Partial<JobView> = {}): JobView =>
+  ({
+    version: 1, id: name, name, state: 'running', exitCode: null, signal: null, root: '/here', dir: `/here/.claude-local/jobs/${name}`,
+    command: 'claude', task: 't', promptVia: 'argument', socket: '/s', createdAt: '2026-01-01T00:00:00.000Z',
+    startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, window: '@1', pane: '%1', session: 'main', note: null, ...overrides,
+  }) as JobView;
+
+const NOW = Date.parse('2026-01-01T00:03:12.000Z');
+
+describe('orderForPicker', () => {
+  it('puts this root first, newest first, then the live jobs of other roots, newest first', () => {
+    const jobs = [
+      job('old-here', { createdAt: '2026-01-01T00:00:00.000Z' }),
+      job('new-elsewhere', { root: '/other', createdAt: '2026-01-03T00:00:00.000Z' }),
+      job('new-here', { createdAt: '2026-01-02T00:00:00.000Z' }),
+      job('old-elsewhere', { root: '/other', createdAt: '2026-01-01T00:00:00.000Z' }),
+    ];
+    expect(orderForPicker(jobs, '/here').map((j) => j.name)).toEqual(['new-here', 'old-here', 'new-elsewhere', 'old-elsewhere']);
+  });
+});
+
+describe('filterJobs', () => {
+  const jobs = [
+    job('api-server', { note: 'reviewing the router' }),
+    job('docs', { state: 'failed', exitCode: 2, note: 'README rewrite' }),
+    job('api-client', { state: 'done', exitCode: 0 }),
+  ];
+  it.each([
+    ['', ['api-server', 'docs', 'api-client']],
+    ['api', ['api-server', 'api-client']],
+    ['API', ['api-server', 'api-client']],
+    ['failed', ['docs']],
+    ['router', ['api-server']],
+    ['api done', ['api-client']],
+    ['nothing-like-this', []],
+  ])('%j', (query, names) => {
+    expect(filterJobs(jobs, query).map((j) => j.name)).toEqual(names);
+  });
+});
+
+describe('formatPickerRows', () => {
+  it('shows name, state (with the exit code of a failure), duration and the last note, aligned', () => {
+    const rows = formatPickerRows(
+      [
+        job('api-server', { note: 'reviewing the router' }),
+        job('docs', { state: 'failed', exitCode: 2, endedAt: '2026-01-01T00:01:05.000Z', note: 'README rewrite' }),
+        job('broken', { state: 'corrupt', startedAt: null, problem: 'job.json is empty' }),
+      ],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual([
+      'api-server  running     3m12s  reviewing the router',
+      'docs        failed 2    1m05s  README rewrite',
+      'broken      corrupt         -  job.json is empty',
+    ]);
+  });
+
+  it('cuts a row to the width', () => {
+    const [row] = formatPickerRows([job('a', { note: 'x'.repeat(100) })], 30, NOW);
+    expect([...row!]).toHaveLength(30);
+    expect(row!.endsWith('…')).toBe(true);
+  });
+});
