@@ -2,6 +2,7 @@
 import { formatVerbHelp, parseVerbArgs, type VerbSpec } from './core/args.js';
 import { isCliError, UsageError } from './core/errors.js';
 import { attachSpec, runAttach } from './commands/attach.js';
+import { cleanSpec, runClean } from './commands/clean.js';
 import { demoSpec, runDemo } from './commands/demo.js';
 import { dispatchSpec, runDispatch } from './commands/dispatch.js';
 import { finishSpec, runFinish } from './commands/finish.js';
@@ -30,6 +31,7 @@ const VERBS: Record<string, { spec: VerbSpec; run: Run; hidden?: boolean }> = {
   wait: { spec: waitSpec, run: runWait },
   kill: { spec: killSpec, run: runKill },
   rm: { spec: rmSpec, run: runRm },
+  clean: { spec: cleanSpec, run: runClean },
   demo: { spec: demoSpec, run: runDemo },
   _finish: { spec: finishSpec, run: runFinish, hidden: true },
   _status: { spec: statusSpec, run: runStatus, hidden: true },

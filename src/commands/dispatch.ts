@@ -8,8 +8,8 @@ import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
 import {
-  claimNewWorkspace, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, workspacePaths, writeJobRecord,
-  writeWorkspaceFiles, type JobRecord, type WorkspacePaths,
+  createWorkspaceAtomically, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, withFileSystemHelp,
+  workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles, type WorkspacePaths,
 } from '../core/store.js';
 import { openJobWindow, type NewWindow } from '../core/tmux.js';
 import { refreshStatusCounts } from '../core/counts.js';
@@ -76,6 +76,8 @@ function readTask(argument: string | undefined, taskFile: string | undefined, io
     task = Buffer.from(argument);
   }
   if (task.toString('utf8').trim() === '') throw new UsageError('dispatch: the task is empty');
+  // no program can receive a NUL byte in an argument: the task would be cut there
+  if (task.includes(0)) throw new UsageError('dispatch: the task contains a NUL byte; remove it (binary data belongs in a file the task names)');
   return task;
 }
 
@@ -89,11 +91,6 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
 
   const paths = workspacePaths(join(context.jobsDir, request.name));
   const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
-  if (!previous && !claimNewWorkspace(paths)) {
-    throw new UsageError(`dispatch: job ${request.name} was just created by another dispatch; choose another name`);
-  }
-  if (previous) rotateForRerun(paths);
-
   const now = new Date().toISOString();
   const record: JobRecord = {
     version: 1,
@@ -112,26 +109,35 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
     startedAt: now,
     endedAt: null,
   };
+  const built = buildPrompt(context.options.prompt, request.task, {
+    name: request.name,
+    notes: paths.notes,
+    artifacts: paths.artifacts,
+    workspace: paths.dir,
+    log: paths.log,
+    root: context.root,
+    taskFile: paths.task,
+  });
+  record.promptVia = built.via;
+  const files: WorkspaceFiles = {
+    task: request.task,
+    notesHeader: notesHeader(record, previous !== null),
+    prompt: built.prompt,
+    command,
+    env: serializeEnvironment(env),
+  };
+
+  withFileSystemHelp(paths.dir, () => {
+    if (previous) {
+      rotateForRerun(paths);
+      writeWorkspaceFiles(paths, files);
+      writeJobRecord(paths, record);
+    } else if (!createWorkspaceAtomically(paths, files, record)) {
+      throw new UsageError(`dispatch: job ${request.name} was just created by another dispatch; choose another name`);
+    }
+  });
   let window: NewWindow;
   try {
-    const built = buildPrompt(context.options.prompt, request.task, {
-      name: request.name,
-      notes: paths.notes,
-      artifacts: paths.artifacts,
-      workspace: paths.dir,
-      log: paths.log,
-      root: context.root,
-      taskFile: paths.task,
-    });
-    record.promptVia = built.via;
-    writeWorkspaceFiles(paths, {
-      task: request.task,
-      notesHeader: notesHeader(record, previous !== null),
-      prompt: built.prompt,
-      command,
-      env: serializeEnvironment(env),
-    });
-    writeJobRecord(paths, record);
     excludeFromGit(context.root, context.jobsDir);
     window = openJobWindow({
       socket: context.socket,

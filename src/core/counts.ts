@@ -1,5 +1,6 @@
 // The status-line counts: kept in global user options on every state change, so a
 // status refresh expands #{@job-runner-running} and starts no process.
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { viewJob, type Context } from './jobs.js';
 import { listPanes, setGlobalOptions } from './tmux.js';
 
@@ -26,13 +27,50 @@ export function countJobsOnServer(context: Context): JobCounts {
   return counts;
 }
 
-// Recounts and publishes the counts to tmux.
+// Recounts and publishes the counts to tmux. Publishers take turns: each counts after
+// its own change, so the last one to publish counts every change before it, and twenty
+// dispatches at once leave the right number.
 export function refreshStatusCounts(context: Context): JobCounts {
-  const counts = countJobsOnServer(context);
-  setGlobalOptions(context.socket, {
-    [COUNT_OPTIONS.running]: String(counts.running),
-    [COUNT_OPTIONS.total]: String(counts.total),
-    [COUNT_OPTIONS.failed]: String(counts.failed),
+  return withLock(`${context.socket}.job-runner-counts.lock`, () => {
+    const counts = countJobsOnServer(context);
+    setGlobalOptions(context.socket, {
+      [COUNT_OPTIONS.running]: String(counts.running),
+      [COUNT_OPTIONS.total]: String(counts.total),
+      [COUNT_OPTIONS.failed]: String(counts.failed),
+    });
+    return counts;
   });
-  return counts;
+}
+
+const LOCK_WAIT_MS = 3000;
+// a holder that was killed leaves its lock behind; one this old is taken over
+const LOCK_STALE_MS = 2000;
+
+// Runs fn while holding a lock folder (mkdir is atomic); after LOCK_WAIT_MS it runs anyway.
+function withLock<T>(path: string, fn: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let held = false;
+  while (!held && Date.now() < deadline) {
+    try {
+      mkdirSync(path, { mode: 0o700 });
+      held = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') break;
+      if (lockAge(path) > LOCK_STALE_MS) rmSync(path, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    if (held) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function lockAge(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }

@@ -53,7 +53,7 @@ export type JobView = Omit<JobRecord, 'state'> & {
   session: string | null;
   // the last non-empty line of notes.md
   note: string | null;
-  // why a corrupt record could not be read
+  // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
 
@@ -88,14 +88,24 @@ export function viewJob(context: Context, dir: string): JobView {
   if (running && outcome.state !== 'running' && outcome.state !== 'lost') {
     foldOutcome(paths, { ...record, ...outcome });
   }
+  const problem = outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
   return {
     ...record,
     ...outcome,
+    ...(problem ? { problem } : {}),
     window: pane?.windowId ?? null,
     pane: pane?.paneId ?? null,
     session: pane?.sessionName ?? null,
     note: lastNoteLine(paths.notes),
   };
+}
+
+const LOG_STOPPED = 'log capture stopped: new output is not saved in log.txt (the job runs on; see its window)';
+// the wrapper starts the capture within milliseconds; give it time before calling it stopped
+const LOG_START_GRACE_MS = 3000;
+
+function logCaptureStopped(pane: PaneInfo, record: JobRecord): boolean {
+  return !pane.piping && Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS;
 }
 
 // Records an ended job's outcome; a reader without write access still shows the right state.

@@ -1,9 +1,10 @@
 // The only module that owns the job workspaces on disk: paths, atomic writes, listing.
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
+  closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
   statSync, writeSync, appendFileSync,
 } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { RuntimeError } from './errors.js';
 import { checkJobName } from './names.js';
 import type { ExitRecord, JobState } from './state.js';
 
@@ -145,15 +146,62 @@ export function listJobNames(jobsDir: string): string[] {
   return entries.filter((entry) => entry.isDirectory() && checkJobName(entry.name) === null).map((entry) => entry.name);
 }
 
-// Creates an empty workspace folder; false if it exists already (another job or a concurrent dispatch).
-export function claimNewWorkspace(paths: WorkspacePaths): boolean {
-  mkdirSync(dirname(paths.dir), { recursive: true, mode: 0o700 });
+// Builds a new workspace in a hidden staging folder and renames it into place: readers
+// see no workspace or a whole one, and of two dispatches of one name exactly one wins.
+// False when the name was taken meanwhile.
+export function createWorkspaceAtomically(paths: WorkspacePaths, files: WorkspaceFiles, record: JobRecord): boolean {
+  const jobsDir = dirname(paths.dir);
+  ensureFolder(jobsDir);
+  const staging = mkdtempSync(join(jobsDir, `.staging-${basename(paths.dir)}-`));
   try {
-    mkdirSync(paths.dir, { mode: 0o700 });
+    const stagingPaths = workspacePaths(staging);
+    writeWorkspaceFiles(stagingPaths, files);
+    writeJobRecord(stagingPaths, record);
+    renameSync(staging, paths.dir);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    rmSync(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
     throw error;
+  }
+}
+
+// mkdir -p with the real reason on failure: a recursive mkdir that fails on the way
+// (on a read-only file system, say) reports only ENOENT.
+function ensureFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    let missing = path;
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+    mkdirSync(missing, { mode: 0o700 });
+    throw error;
+  }
+}
+
+const FILE_SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+// Turns a file-system failure while writing a workspace into one line that says what and where.
+export function withFileSystemHelp<T>(where: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code || !(code in FILE_SYSTEM_ERRORS)) throw error;
+    const path = (error as NodeJS.ErrnoException).path ?? where;
+    throw new RuntimeError(`cannot write the job's workspace: ${FILE_SYSTEM_ERRORS[code]} (${code}, ${path}); nothing was created`);
   }
 }
 

@@ -18,6 +18,8 @@ export type PaneInfo = {
   sessionName: string;
   panePid: number;
   dead: boolean;
+  // is pipe-pane (the log capture) attached?
+  piping: boolean;
   // the job id our wrapper was started with, or null for any other pane
   jobId: string | null;
   // the workspace dispatch tagged the pane with (@job-runner-job-dir)
@@ -102,6 +104,7 @@ const PANE_FORMAT = [
   '#{session_name}',
   '#{pane_pid}',
   '#{pane_dead}',
+  '#{pane_pipe}',
   `#{${JOB_DIR_PANE_OPTION}}`,
   '#{pane_start_command}',
 ].join(SEP) + END;
@@ -143,7 +146,7 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, jobDir, startCommand] = line.split(SEP);
+  const [paneId, windowId, sessionName, pid, dead, piping, jobDir, startCommand] = line.split(SEP);
   const id = WRAPPER_ID.exec(startCommand ?? '');
   return {
     paneId: paneId ?? '',
@@ -151,6 +154,7 @@ function parsePaneLine(line: string): PaneInfo {
     sessionName: sessionName ?? '',
     panePid: Number(pid),
     dead: dead === '1',
+    piping: piping === '1',
     jobId: id ? id[1]! : null,
     jobDir: jobDir ?? '',
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  claimNewWorkspace, excludeFromGit, findProjectRoot, listJobNames, readExitRecord, readJobRecord, rotateForRerun,
+  createWorkspaceAtomically, excludeFromGit, findProjectRoot, listJobNames, readExitRecord, readJobRecord, rotateForRerun,
   workspacePaths, writeFileAtomically,
 } from '../../../src/core/store.js';
 
@@ -51,12 +51,18 @@ describe('readExitRecord', () => {
   });
 });
 
-describe('claimNewWorkspace', () => {
-  it('creates the folder once; a second claim of the same name fails', () => {
+describe('createWorkspaceAtomically', () => {
+  const files = { task: Buffer.from('t'), notesHeader: '# Job api\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from('A=1\0') };
+  const record = { id: 'abc' } as Parameters<typeof createWorkspaceAtomically>[2];
+
+  it('creates the whole workspace once; a second creation of the same name fails and leaves nothing', () => {
     const paths = workspacePaths(join(dir, '.claude-local', 'jobs', 'api'));
-    expect(claimNewWorkspace(paths)).toBe(true);
-    expect(claimNewWorkspace(paths)).toBe(false);
+    expect(createWorkspaceAtomically(paths, files, record)).toBe(true);
+    expect(readdirSync(paths.dir).sort()).toEqual(['.run', 'artifacts', 'job.json', 'log.txt', 'notes.md', 'task.md']);
+    expect(createWorkspaceAtomically(paths, files, record)).toBe(false);
+    expect(readdirSync(join(dir, '.claude-local', 'jobs'))).toEqual(['api']);
     expect(statSync(join(dir, '.claude-local')).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
   });
 });
 

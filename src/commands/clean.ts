@@ -1,0 +1,69 @@
+// clean: removes the workspaces of this project's ended jobs; never a running one.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VerbSpec } from '../core/args.js';
+import { UsageError } from '../core/errors.js';
+import { loadContext, viewJob } from '../core/jobs.js';
+import { listJobNames } from '../core/store.js';
+import type { CommandIO } from './io.js';
+import { resolveDir } from './list.js';
+import { removeJobWorkspace } from './rm.js';
+
+export const cleanSpec: VerbSpec = {
+  name: 'clean',
+  usage: 'clean [--older-than DURATION] [--dry-run]',
+  summary:
+    "Removes the workspaces of this project's ended jobs (done, failed, killed, lost). Running jobs\n" +
+    'and unreadable (corrupt) records are kept; only plain folders inside the jobs folder are deleted.',
+  options: {
+    'older-than': { type: 'string', value: 'DURATION', help: 'only jobs that ended (or started, if lost) longer ago: 90m, 12h, 7d' },
+    'dry-run': { type: 'boolean', short: 'n', help: 'print what would be removed, remove nothing' },
+    dir: { type: 'string', value: 'PATH', help: 'clean as if from PATH' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  minPositionals: 0,
+  maxPositionals: 0,
+};
+
+const ENDED = new Set(['done', 'failed', 'killed', 'lost']);
+// a dispatch killed mid-way leaves its hidden staging folder; one this old is abandoned
+const STAGING_AGE_MS = 10 * 60 * 1000;
+
+// "90s", "30m", "12h", "7d" -> milliseconds
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
+  if (!match) throw new UsageError(`clean: --older-than needs a duration such as 90m, 12h or 7d, not ${JSON.stringify(text)}`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+export function runClean(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
+  const minAge = typeof options['older-than'] === 'string' ? parseDuration(options['older-than']) : 0;
+  const context = loadContext(resolveDir(io, options.dir), io.env);
+  const now = Date.now();
+  let removed = 0;
+  for (const name of listJobNames(context.jobsDir)) {
+    const job = viewJob(context, join(context.jobsDir, name));
+    if (!ENDED.has(job.state)) continue;
+    const since = Date.parse(job.endedAt ?? job.startedAt ?? job.createdAt);
+    if (now - since < minAge) continue;
+    io.out(options['dry-run'] ? `would remove ${job.dir} (${job.state})\n` : `${removeJobWorkspace(job)} (${job.state})\n`);
+    removed++;
+  }
+  if (!options['dry-run']) removeAbandonedStaging(context.jobsDir, now);
+  if (removed === 0) io.out(`nothing to clean in ${context.jobsDir}\n`);
+  return 0;
+}
+
+function removeAbandonedStaging(jobsDir: string, now: number): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(jobsDir).filter((entry) => entry.startsWith('.staging-'));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(jobsDir, entry);
+    if (now - statSync(path).mtimeMs > STAGING_AGE_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
