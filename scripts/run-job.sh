@@ -63,7 +63,8 @@ main() {
   trap - TERM
   local now=${EPOCHREALTIME:-$(date +%s)}
   # EPOCHREALTIME uses the locale's decimal mark
-  printf '%s %s %s\n' "$id" "$code" "${now/,/.}" >"$run/exit.tmp" && mv -f "$run/exit.tmp" "$run/exit"
+  # private like the rest of the workspace; the agent keeps the user's umask
+  (umask 077 && printf '%s %s %s\n' "$id" "$code" "${now/,/.}" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"
   local summary
   summary=$("$node" "$here/../dist/cli.cjs" _finish "$ws" 2>&1) || summary="job ${ws##*/}: exit $code ($summary)"
   printf '\n%s\n' "$summary"

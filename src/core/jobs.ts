@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { resolveOptions, type Options } from './options.js';
+import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
 import {
   findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths,
@@ -91,6 +92,8 @@ export function viewJob(context: Context, dir: string): JobView {
   const problem = outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
   return {
     ...record,
+    // where the record lies, whatever it says: a tampered "dir" must never steer rm
+    dir,
     ...outcome,
     ...(problem ? { problem } : {}),
     window: pane?.windowId ?? null,
@@ -171,6 +174,8 @@ export function listJobs(context: Context, scope: ListScope): JobView[] {
 
 // Finds a job by name: in the current root first, else among the jobs with a window on this server.
 export function findJob(context: Context, name: string): JobView {
+  const invalid = checkJobName(name);
+  if (invalid) throw new UsageError(invalid);
   const local = join(context.jobsDir, name);
   if (listJobNames(context.jobsDir).includes(name)) return viewJob(context, local);
   const elsewhere = [

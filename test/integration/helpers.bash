@@ -20,6 +20,15 @@ start_server() {
   tmux -f /dev/null new-session -d -s main -x 200 -y 50
 }
 
+no_server() { ! tmux list-sessions >/dev/null 2>&1; }
+
+# Kills the server and starts a new one once the old one is gone.
+restart_server() {
+  tmux kill-server
+  wait_until no_server
+  start_server
+}
+
 setup() {
   isolate
   start_server

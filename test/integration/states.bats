@@ -71,6 +71,7 @@ load helpers
   tmux kill-server
   # with no server at all, nothing can be running
   assert_equal "$(job_field one state)" lost
+  wait_until no_server
   start_server
   # the new server reuses pane ids %0, %1...: a job must not mistake one for its own
   tmux new-window -d -t main
