@@ -8,4 +8,8 @@ if [ $# -ne 2 ]; then
   echo "usage: dispatch.sh NAME TASK   (quote the task; for options use: job-runner dispatch --help)" >&2
   exit 2
 fi
-printf '%s' "$2" | "$dir/job-runner" dispatch "$1" -
+if ! command -v node >/dev/null 2>&1; then
+  echo "dispatch.sh: node not found: install Node.js 18 or newer" >&2
+  exit 2
+fi
+printf '%s' "$2" | node "$dir/../dist/cli.cjs" dispatch "$1" -

@@ -2,9 +2,10 @@
 # Runs one job inside its tmux pane (started by job-runner dispatch, never by hand):
 # log capture from the first byte, the agent on the pane's own terminal, the exit
 # status recorded, then a shell in the job's directory as the hand-made `exec bash` gave.
-# usage: run-job.sh JOB_ID WORKSPACE NODE
+# usage: run-job.sh JOB_ID WORKSPACE_BASE64URL WORKSPACE NODE
+# (the encoded workspace is for job-runner, which reads it back from #{pane_start_command})
 set -u
-id=$1 ws=$2 node=${3:-node}
+id=$1 ws=$3 node=${4:-node}
 here=${BASH_SOURCE[0]%/*}
 run=$ws/.run
 

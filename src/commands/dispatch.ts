@@ -1,4 +1,5 @@
 // dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,7 @@ import {
   createWorkspaceAtomically, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, withFileSystemHelp,
   workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles, type WorkspacePaths,
 } from '../core/store.js';
-import { openJobWindow, type NewWindow } from '../core/tmux.js';
-import { refreshStatusCounts } from '../core/counts.js';
+import { encodeJobDir, openJobWindow, type NewWindow } from '../core/tmux.js';
 import { PACKAGE_ROOT, type CommandIO } from './io.js';
 
 export const dispatchSpec: VerbSpec = {
@@ -144,8 +144,7 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
       session: request.session ?? chooseSession(context),
       windowName: request.name,
       cwd: context.root,
-      argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, paths.dir, process.execPath],
-      jobDir: paths.dir,
+      argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, encodeJobDir(paths.dir), paths.dir, process.execPath],
     });
   } catch (error) {
     if (previous) {
@@ -155,14 +154,17 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
     }
     throw error;
   }
-  publishCounts(context);
+  publishCounts(context, env);
   return { paths, window };
 }
 
-// The new job counts at once in the status line; failing to say so does not undo the job.
-function publishCounts(context: Context): void {
+// The new job counts in the status line within moments; a detached `_status` does the
+// recount so the caller does not wait for it, and failing to count does not undo the job.
+function publishCounts(context: Context, env: NodeJS.ProcessEnv): void {
   try {
-    refreshStatusCounts(context);
+    spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'cli.cjs'), '_status'], {
+      cwd: context.root, env, detached: true, stdio: 'ignore',
+    }).unref();
   } catch {
     // the next state change or hook recounts
   }

@@ -30,9 +30,9 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
   } catch {
     throw new UsageError(`no such directory: ${cwd}`);
   }
-  ensureTmuxVersion();
   const socket = currentSocketPath(env);
   const server = queryServer(socket);
+  ensureTmuxVersion(server.version);
   const options = resolveOptions(server.options);
   const root = findProjectRoot(cwd);
   return {

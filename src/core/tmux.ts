@@ -22,18 +22,18 @@ export type PaneInfo = {
   piping: boolean;
   // the job id our wrapper was started with, or null for any other pane
   jobId: string | null;
-  // the workspace dispatch tagged the pane with (@job-runner-job-dir)
+  // the workspace of the job, from the wrapper's arguments
   jobDir: string;
 };
 
 export type ServerState = {
   socket: string;
   running: boolean;
+  // the server's #{version}; empty when no server runs
+  version: string;
   options: Partial<Record<OptionKey, string>>;
   panes: PaneInfo[];
 };
-
-export const JOB_DIR_PANE_OPTION = '@job-runner-job-dir';
 
 // The socket tmux itself would use: $TMUX inside tmux, else $TMUX_TMPDIR/tmux-UID/default.
 export function currentSocketPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -87,15 +87,20 @@ export function parseTmuxVersion(output: string): [number, number] | null {
 }
 
 // Refuses a missing or too old tmux with one line that says what to install.
-export function ensureTmuxVersion(): void {
+// `reported` is the server's #{version}, when a server answered: then no `tmux -V` is needed.
+export function ensureTmuxVersion(reported?: string): void {
+  if (reported && isSupported(parseTmuxVersion(reported))) return;
   const result = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
   if (result.error) throw tmuxSpawnError(result.error);
-  const version = parseTmuxVersion(result.stdout);
-  const [major, minor] = MIN_TMUX;
-  if (!version || version[0] < major || (version[0] === major && version[1] < minor)) {
+  if (!isSupported(parseTmuxVersion(result.stdout))) {
     const seen = result.stdout.trim() || 'an unknown version';
-    throw new UsageError(`${seen} is too old: job-runner needs tmux ${major}.${minor} or newer`);
+    throw new UsageError(`${seen} is too old: job-runner needs tmux ${MIN_TMUX[0]}.${MIN_TMUX[1]} or newer`);
   }
+}
+
+function isSupported(version: [number, number] | null): boolean {
+  const [major, minor] = MIN_TMUX;
+  return version !== null && (version[0] > major || (version[0] === major && version[1] >= minor));
 }
 
 const PANE_FORMAT = [
@@ -105,29 +110,34 @@ const PANE_FORMAT = [
   '#{pane_pid}',
   '#{pane_dead}',
   '#{pane_pipe}',
-  `#{${JOB_DIR_PANE_OPTION}}`,
   '#{pane_start_command}',
 ].join(SEP) + END;
 
-const OPTIONS_FORMAT = OPTION_KEYS.map((key) => `#{${OPTIONS[key].tmuxName}}`).join(SEP) + END;
+const OPTIONS_FORMAT = ['#{version}', ...OPTION_KEYS.map((key) => `#{${OPTIONS[key].tmuxName}}`)].join(SEP) + END;
 
-// Matches the job id in the start command of a pane that runs our wrapper.
-const WRAPPER_ID = /run-job\.sh"? ([0-9a-f]{16})(?: |$)/;
+// Matches the job id and the encoded workspace in the start command of a pane that
+// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`.
+const WRAPPER_ARGS = /run-job\.sh"? ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
+
+// The workspace as a word tmux never quotes, so the start command gives it back exactly.
+export function encodeJobDir(dir: string): string {
+  return Buffer.from(dir).toString('base64url');
+}
 
 // Reads the options and every pane of one server in a single tmux call.
 export function queryServer(socket: string): ServerState {
   const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
   if (!result.ok) {
-    if (isNoServer(result.stderr)) return { socket, running: false, options: {}, panes: [] };
+    if (isNoServer(result.stderr)) return { socket, running: false, version: '', options: {}, panes: [] };
     throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
   }
   const [optionsLine, ...paneLines] = splitRecords(result.stdout);
   const values = optionsLine!.split(SEP);
   const options: Partial<Record<OptionKey, string>> = {};
   OPTION_KEYS.forEach((key, i) => {
-    options[key] = values[i] ?? '';
+    options[key] = values[i + 1] ?? '';
   });
-  return { socket, running: true, options, panes: paneLines.map(parsePaneLine) };
+  return { socket, running: true, version: values[0] ?? '', options, panes: paneLines.map(parsePaneLine) };
 }
 
 // Lists the panes of one server (no options); empty when no server runs there.
@@ -146,8 +156,8 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, piping, jobDir, startCommand] = line.split(SEP);
-  const id = WRAPPER_ID.exec(startCommand ?? '');
+  const [paneId, windowId, sessionName, pid, dead, piping, startCommand] = line.split(SEP);
+  const wrapper = WRAPPER_ARGS.exec(startCommand ?? '');
   return {
     paneId: paneId ?? '',
     windowId: windowId ?? '',
@@ -155,8 +165,8 @@ function parsePaneLine(line: string): PaneInfo {
     panePid: Number(pid),
     dead: dead === '1',
     piping: piping === '1',
-    jobId: id ? id[1]! : null,
-    jobDir: jobDir ?? '',
+    jobId: wrapper ? wrapper[1]! : null,
+    jobDir: wrapper ? Buffer.from(wrapper[2]!, 'base64url').toString() : '',
   };
 }
 
@@ -171,24 +181,14 @@ export type NewWindowRequest = {
   windowName: string;
   cwd: string;
   argv: readonly string[];
-  jobDir: string;
 };
 
 export type NewWindow = { windowId: string; paneId: string; sessionName: string };
 
 const NEW_WINDOW_FORMAT = `#{window_id}${SEP}#{pane_id}${SEP}#{session_name}`;
 
-// Opens a background window running argv directly (no shell), creating the session
-// if needed, and tags its pane with the job's workspace (how jobs of other projects are found).
+// Opens a background window running argv directly (no shell), creating the session if needed.
 export function openJobWindow(request: NewWindowRequest): NewWindow {
-  const window = openWindow(request);
-  const tagged = runTmux(request.socket, ['set-option', '-p', '-t', window.paneId, JOB_DIR_PANE_OPTION, request.jobDir]);
-  // a job that ended within milliseconds may have taken its pane along: nothing to tag
-  if (!tagged.ok && !/can't find/.test(tagged.stderr)) throw new RuntimeError(`could not tag the job's pane: ${tagged.stderr}`);
-  return window;
-}
-
-function openWindow(request: NewWindowRequest): NewWindow {
   const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', request.cwd];
   // "=" asks for that exact session name; an id ($3) is exact already
   const target = request.session === null ? [] : ['-t', `${request.session.startsWith('$') ? '' : '='}${request.session}:`];

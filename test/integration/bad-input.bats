@@ -89,7 +89,8 @@ refused_without_trace() {
 @test "tmux older than 3.2 is refused with exit 2 and nothing created" {
   mkdir -p "$BATS_TEST_TMPDIR/bin"
   real_tmux=$(command -v tmux)
-  printf '#!/bin/sh\n[ "$1" = -V ] && { echo "tmux 3.1c"; exit 0; }\nexec %s "$@"\n' "$real_tmux" >"$BATS_TEST_TMPDIR/bin/tmux"
+  # an old tmux: the client says so with -V, the server in #{version} (the first field job-runner asks for)
+  printf '#!/bin/bash\n[ "$1" = -V ] && { echo "tmux 3.1c"; exit 0; }\nset -o pipefail\n%s "$@" | sed "s/^[0-9][^\\x1f]*\\x1f/3.1c\\x1f/"\n' "$real_tmux" >"$BATS_TEST_TMPDIR/bin/tmux"
   chmod +x "$BATS_TEST_TMPDIR/bin/tmux"
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" refused_without_trace "$JR" dispatch job "task"
   assert_output "job-runner: tmux 3.1c is too old: job-runner needs tmux 3.2 or newer"

@@ -55,7 +55,7 @@ status_is() { [ "$(expand_status status-right)" = "$1" ]; }
   assert_equal "$(expand_status status-left)" "|"
   "$JR" dispatch sleeper "t" --command "$AGENT sleep"
   "$JR" dispatch asker "t" --command "$AGENT ask"
-  assert_equal "$(expand_status status-right)" "jobs 2/2 failed 0"
+  wait_until status_is "jobs 2/2 failed 0"
   assert_equal "$(expand_status status-left)" "⚙ 2 running |"
   "$JR" kill sleeper
   wait_until status_is "jobs 1/2 failed 0"
@@ -66,7 +66,7 @@ status_is() { [ "$(expand_status status-right)" = "$1" ]; }
   wait_until status_is "jobs 0/3 failed 1"
   # a job window closed by hand: the hook recounts
   "$JR" dispatch closing "t" --command "$AGENT sleep"
-  assert_equal "$(expand_status status-right)" "jobs 1/4 failed 1"
+  wait_until status_is "jobs 1/4 failed 1"
   tmux kill-window -t jobs:closing
   wait_until status_is "jobs 0/3 failed 1"
 }

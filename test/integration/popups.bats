@@ -41,7 +41,7 @@ open_dispatch_popup() {
   # not focused unless @job-runner-focus is on
   assert_equal "$(client_window)" "$before"
   # the status-line count knows
-  assert_equal "$(tmux display -p '#{@job-runner-running}')" 1
+  wait_until bash -c "[ \"\$(tmux display -p '#{@job-runner-running}')\" = 1 ]"
 }
 
 @test "prefix+J: an invalid or taken name is refused before the task is asked" {

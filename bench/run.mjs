@@ -1,0 +1,291 @@
+// npm run bench: how fast every touch is, as ratios to floors measured in the same run
+// (absolute times drift between machines). Runs on a private tmux server; prints a
+// table and writes bench/results.json. Not part of npm test.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const JR = join(ROOT, 'scripts', 'job-runner');
+const DISPATCH = join(ROOT, 'scripts', 'dispatch.sh');
+const AGENT = join(ROOT, 'test', 'fixtures', 'fake-agent.sh');
+const RUNS = Number(process.env.BENCH_RUNS || 15);
+const WARMUP = 3;
+
+const base = mkdtempSync(join(tmpdir(), 'jr-bench-'));
+const env = { ...process.env, HOME: join(base, 'home'), TMUX_TMPDIR: join(base, 'tmux') };
+delete env.TMUX;
+delete env.TMUX_PANE;
+mkdirSync(env.HOME, { recursive: true });
+mkdirSync(env.TMUX_TMPDIR, { recursive: true });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const now = () => performance.now();
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error}`);
+  }
+  return result;
+}
+const tmux = (...args) => run('tmux', args).stdout.trim();
+
+// Runs fn WARMUP + RUNS times; returns the timings of the measured runs (ms).
+async function measure(fn, runs = RUNS) {
+  const times = [];
+  for (let i = 0; i < WARMUP + runs; i++) {
+    const start = now();
+    const end = await fn(i);
+    if (i >= WARMUP) times.push((typeof end === 'number' ? end : now()) - start);
+  }
+  return times;
+}
+
+function stats(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1) };
+}
+
+const results = [];
+function record(name, measuredAs, values, floor, target, extra = {}) {
+  const s = stats(values);
+  const ratio = floor ? s.median / floor.median : null;
+  const value = ratio ?? s.median;
+  results.push({ case: name, measuredAs, ...s, floor: floor?.median ?? null, ratio, target, pass: target === null ? null : value <= target, ...extra });
+}
+
+// Writes n finished jobs under root, as a finished job leaves them.
+function makeFinishedJobs(root, n) {
+  const jobs = join(root, '.claude-local', 'jobs');
+  mkdirSync(jobs, { recursive: true, mode: 0o700 });
+  for (let i = 0; i < n; i++) {
+    const name = `old-${String(i).padStart(5, '0')}`;
+    const dir = join(jobs, name);
+    mkdirSync(join(dir, 'artifacts'), { recursive: true });
+    const started = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({
+      version: 1, id: i.toString(16).padStart(16, '0'), name, state: i % 7 ? 'done' : 'failed', exitCode: i % 7 ? 0 : 1, signal: null,
+      root, dir, command: 'claude', task: `Task number ${i}: do something useful`, promptVia: 'argument',
+      socket: '/nonexistent', createdAt: started.toISOString(), startedAt: started.toISOString(),
+      endedAt: new Date(started.getTime() + 90_000).toISOString(),
+    }, null, 2));
+    writeFileSync(join(dir, 'notes.md'), `# Job ${name}\n\n> Task: Task number ${i}\n\n- finished step ${i}\n`);
+    writeFileSync(join(dir, 'log.txt'), `output of ${name}\n`);
+    writeFileSync(join(dir, 'task.md'), `Task number ${i}: do something useful`);
+  }
+}
+
+// Starts a popup helper on a pseudo-terminal (script(1)) and resolves with the time
+// until its output contains `marker`.
+function timeUntilDrawn(args, cwd, marker) {
+  return new Promise((resolve, reject) => {
+    const start = now();
+    const child = spawn('script', ['-qfec', `node ${join(ROOT, 'dist', 'popup.cjs')} ${args}`, '/dev/null'], {
+      cwd, env: { ...env, TMUX: `${socket},0,0`, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let seen = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no "${marker}" drawn: ${seen.slice(-300)}`)); }, 10_000);
+    child.stdout.on('data', (data) => {
+      seen += data.toString();
+      if (seen.includes(marker)) {
+        const elapsed = now() - start;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        child.on('close', () => resolve(start + elapsed));
+      }
+    });
+  });
+}
+
+async function waitFor(check, timeoutMs = 60_000, everyMs = 5) {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    const value = check();
+    if (value) return value;
+    await sleep(everyMs);
+  }
+  throw new Error('timed out waiting');
+}
+
+// Proportional set size (kB) of a process: its share of the pages it maps.
+function pssKb(pid) {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))[1]);
+  } catch {
+    return 0;
+  }
+}
+
+function processesMatching(text) {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
+// --- the server and the floors ---------------------------------------------------------
+tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '200', '-y', '50');
+const socket = join(env.TMUX_TMPDIR, `tmux-${process.getuid()}`, 'default');
+tmux('set', '-g', '@job-runner-command', `${AGENT} sleep`);
+tmux('run-shell', join(ROOT, 'tmux-job-runner.tmux'));
+const project = join(base, 'project');
+mkdirSync(project);
+
+const nodeFloor = stats(await measure(() => run('node', ['-e', '0'])));
+const tmuxFloor = stats(await measure(() => run('tmux', ['display-message', '-p', 'x'])));
+console.error(`floors: node -e 0 ${nodeFloor.median.toFixed(1)} ms, tmux call ${tmuxFloor.median.toFixed(1)} ms`);
+
+// --- CLI ----------------------------------------------------------------------------------
+record('CLI cold start', 'scripts/job-runner --version / node -e 0', await measure(() => run(JR, ['--version'])), nodeFloor, 1.25);
+
+const dispatchTimes = await measure((i) => run(DISPATCH, [`bench-${i}`, 'a benchmark task'], { cwd: project }));
+record('dispatch, CLI', 'scripts/dispatch.sh NAME TASK until the window exists / node -e 0', dispatchTimes, nodeFloor, 1.7);
+const referenceTimes = await measure((i) => {
+  const ws = join(project, 'manual', `ref-${i}`);
+  run('bash', ['-c', `mkdir -p "${ws}" && tmux new-window -d -n "ref-${i}" "${AGENT} sleep 'a benchmark task' 2>&1 | tee ${ws}/log.txt; exec bash"`]);
+});
+record('dispatch, reference', 'mkdir + tmux new-window "agent | tee log" (the hand-made pattern) / node -e 0', referenceTimes, nodeFloor, null, {
+  note: 'for context: no record, no exit code, a pipe instead of a terminal',
+});
+run('tmux', ['kill-session', '-t', 'jobs']);
+for (let i = 0; i < WARMUP + RUNS; i++) run('tmux', ['kill-window', '-t', `main:ref-${i}`], { allowFailure: true });
+
+// --- popups ---------------------------------------------------------------------------------
+record('popup ready', 'dispatch popup helper start to first prompt drawn / node -e 0',
+  await measure(() => timeUntilDrawn('dispatch', project, 'Job name')), nodeFloor, 1.3);
+
+const root1k = join(base, 'root-1k');
+const root10k = join(base, 'root-10k');
+makeFinishedJobs(root1k, 1000);
+makeFinishedJobs(root10k, 10000);
+record('picker, 1,000 jobs', 'picker helper start to list drawn / node -e 0',
+  await measure(() => timeUntilDrawn('picker', root1k, 'enter go')), nodeFloor, 1.6);
+
+// --- list -----------------------------------------------------------------------------------
+const list1k = await measure(() => run(JR, ['list', '--json', '--dir', root1k]));
+record('list, 1,000 finished jobs', 'list --json / node -e 0', list1k, nodeFloor, 1.5);
+const list10k = await measure(() => run(JR, ['list', '--json', '--dir', root10k]), Math.min(RUNS, 7));
+record('list, 10,000 finished jobs', 'list --json / node -e 0', list10k, nodeFloor, 4, {
+  scaling: stats(list10k).median / stats(list1k).median,
+  scalingTarget: 4,
+});
+const last = results.at(-1);
+last.pass = last.pass && last.scaling <= last.scalingTarget;
+
+// --- status line ------------------------------------------------------------------------------
+{
+  const outer = `bench-outer-${process.pid}`;
+  spawnSync('tmux', ['-L', outer, '-f', '/dev/null', 'new-session', '-d', '-x', '150', '-y', '40', 'env -u TMUX tmux attach -t main'], { env });
+  await waitFor(() => tmux('list-clients', '-F', '#{client_name}') !== '');
+  tmux('set', '-g', 'status-right', 'jobs #{job_runner_running}/#{job_runner_total} #{job_runner_failed} %H:%M:%S');
+  tmux('run-shell', join(ROOT, 'tmux-job-runner.tmux'));
+  await sleep(500);
+  const serverPid = tmux('display', '-p', '#{pid}');
+  const trace = join(base, 'status.strace');
+  const strace = spawn('strace', ['-f', '-q', '-e', 'trace=execve,fork,vfork,clone,clone3', '-o', trace, '-p', serverPid], { env, stdio: 'ignore' });
+  await sleep(1000);
+  const refreshes = 50;
+  for (let i = 0; i < refreshes; i++) {
+    run('tmux', ['refresh-client', '-S']);
+    await sleep(20);
+  }
+  await sleep(300);
+  strace.kill('SIGINT');
+  await new Promise((resolve) => strace.on('close', resolve));
+  const lines = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((line) => /execve|fork|clone/.test(line) && !/resumed|exited|killed/.test(line)) : null;
+  // the refresh-client commands themselves are clients, not children of the server
+  const started = lines === null ? null : lines.length;
+  results.push({
+    case: 'status line', measuredAs: `processes the server started during ${refreshes} forced status refreshes (strace)`,
+    median: started, min: started, max: started, floor: null, ratio: null, target: 0, pass: started === 0,
+  });
+  spawnSync('tmux', ['-L', outer, 'kill-server'], { env });
+}
+
+{
+  // from the moment the job's agent exits (its exit record) to the count changing in tmux
+  const freshness = [];
+  for (let i = 0; i < WARMUP + 7; i++) {
+    run(JR, ['dispatch', `fresh-${i}`, 'quick', '--command', 'sleep 0.3; true'], { cwd: project });
+    const exitFile = join(project, '.claude-local', 'jobs', `fresh-${i}`, '.run', 'exit');
+    await waitFor(() => existsSync(exitFile) && tmux('display', '-p', '#{@job-runner-running}') === '0', 10_000, 2);
+    const endedAt = Number(readFileSync(exitFile, 'utf8').split(' ')[2]) * 1000;
+    if (i >= WARMUP) freshness.push(Date.now() - endedAt);
+  }
+  record('status freshness', 'job exit -> @job-runner-running changed, ms (polled every 2 ms)', freshness, null, 1000);
+}
+
+// --- log capture --------------------------------------------------------------------------------
+{
+  const lines = 6_000_000;
+  const withLog = await measure(async (i) => {
+    const name = `flood-${i}`;
+    run(JR, ['dispatch', name, 'flood', '--command', `seq 1 ${lines}; true`], { cwd: project });
+    const exitFile = join(project, '.claude-local', 'jobs', name, '.run', 'exit');
+    await waitFor(() => existsSync(exitFile), 300_000, 20);
+  }, 3);
+  const withoutLog = await measure(async (i) => {
+    const done = join(base, `plain-${i}.done`);
+    run('tmux', ['new-window', '-d', '-n', `plain-${i}`, `seq 1 ${lines}; touch ${done}; exec bash`]);
+    await waitFor(() => existsSync(done), 300_000, 20);
+  }, 3);
+  const log = readFileSync(join(project, '.claude-local', 'jobs', `flood-${WARMUP + 2}`, 'log.txt'), 'utf8');
+  const numbers = log.split('\n').filter((line) => /^\d+$/.test(line));
+  const complete = numbers.length === lines && numbers[0] === '1' && numbers.at(-1) === String(lines);
+  const withStats = stats(withLog);
+  const size = Buffer.byteLength(numbers.join('\n')) / 1e6;
+  results.push({
+    case: 'log capture', measuredAs: `job printing ${size.toFixed(0)} MB (seq 1 ${lines}): with the runner's log / plain window`,
+    ...withStats, floor: stats(withoutLog).median, ratio: withStats.median / stats(withoutLog).median, target: 1.2,
+    logComplete: complete, pass: withStats.median / stats(withoutLog).median <= 1.2 && complete,
+  });
+}
+
+// --- memory per job -------------------------------------------------------------------------------
+{
+  const n = 10;
+  for (let i = 0; i < n; i++) run(JR, ['dispatch', `mem-${i}`, 'stay', '--command', `${AGENT} sleep`], { cwd: project });
+  await sleep(1500);
+  const wrappers = tmux('list-panes', '-a', '-F', '#{pane_pid} #{window_name}').split('\n').filter((line) => / mem-\d+$/.test(line)).map((line) => line.split(' ')[0]);
+  const filters = processesMatching('log-filter.pl');
+  const nodeProcesses = processesMatching('dist/cli.cjs').filter((pid) => pid !== String(process.pid));
+  const totalKb = [...wrappers, ...filters].reduce((sum, pid) => sum + pssKb(pid), 0);
+  const perJobMiB = totalKb / 1024 / n;
+  results.push({
+    case: 'per-job overhead', measuredAs: `PSS of wrapper + log filter per running job, ${n} jobs (MiB); no daemon`,
+    median: perJobMiB, min: perJobMiB, max: perJobMiB, floor: null, ratio: null, target: 8,
+    processes: { wrappers: wrappers.length, filters: filters.length, nodeAlive: nodeProcesses.length },
+    pass: perJobMiB <= 8 && nodeProcesses.length === 0,
+  });
+}
+
+// --- report ---------------------------------------------------------------------------------------
+run('tmux', ['kill-server'], { allowFailure: true });
+rmSync(base, { recursive: true, force: true });
+
+const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(digits) : String(v));
+const rows = results.map((r) => [
+  r.case, fmt(r.median), fmt(r.min), fmt(r.max), r.ratio === null ? '-' : fmt(r.ratio, 2),
+  r.target === null ? '(context)' : `${r.ratio === null ? '' : 'ratio '}<= ${r.target}${r.scalingTarget ? `, 10k/1k ${fmt(r.scaling, 2)} <= ${r.scalingTarget}` : ''}`,
+  r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL',
+]);
+const header = ['case', 'median', 'min', 'max', 'ratio', 'target', 'result'];
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+const line = (cells) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}, ${spawnSync('tmux', ['-V'], { encoding: 'utf8' }).stdout.trim()}`;
+console.log(`machine: ${machine}`);
+console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms, one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of rows) console.log(line(row));
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), floors: { node: nodeFloor, tmux: tmuxFloor }, results }, null, 2)}\n`);
+const failed = results.filter((r) => r.pass === false).length;
+console.log(failed === 0 ? 'every target met' : `${failed} target(s) missed`);
