@@ -67,7 +67,8 @@ main() {
   set_popup_binding "$picker_key_option" "$default_picker_key" "$bound_picker_key_option" picker "jobs"
   update_status_interpolations
   set_count_hooks
-  "$CURRENT_DIR/scripts/job-runner" _status >/dev/null 2>&1 &
+  # a tmux started by job-runner only to read this config must not recount (and start tmux again)
+  [ -n "${JOB_RUNNER_READING_CONFIG:-}" ] || "$CURRENT_DIR/scripts/job-runner" _status >/dev/null 2>&1 &
 }
 
 main

@@ -29,12 +29,13 @@ my $unfinished = qr/
 
 my $MAX_CARRY = 65536;
 
-# Cursor jumps to a new line read best as a line break; a cursor move along the
-# line (forward, or to a column: TUIs such as Claude Code skip blank cells that
-# way instead of printing spaces) as a space; everything else as nothing.
+# Cursor jumps to a new line (or back to column 1, a redraw) read best as a line
+# break; a cursor move along the line (forward, or to a later column: TUIs such as
+# Claude Code skip blank cells that way instead of printing spaces) as a space;
+# everything else as nothing.
 sub replacement {
     my ($sequence) = @_;
-    return "\n" if $sequence =~ /^\e\[[0-9;]*[HfE]\z/;
+    return "\n" if $sequence =~ /^\e\[(?:[0-9;]*[HfE]|1?G)\z/;
     return ' '  if $sequence =~ /^\e\[[0-9]*[CG]\z/;
     return '';
 }

@@ -13,10 +13,12 @@ run=$ws/.run
 sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
 start_log_capture() {
-  local filter="exec cat"
+  local filter="exec cat" command
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape sequences
   command -v perl >/dev/null 2>&1 && filter="exec perl $(sh_quote "$here/log-filter.pl")"
-  tmux pipe-pane -t "$TMUX_PANE" "$filter >> $(sh_quote "$ws/log.txt")" ||
+  command="$filter >> $(sh_quote "$ws/log.txt")"
+  # tmux expands formats in the command: a "#" in a path must reach sh as it is
+  tmux pipe-pane -t "$TMUX_PANE" "${command//#/##}" ||
     echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
 }
 
@@ -38,17 +40,6 @@ set_job_environment() {
     JOB_RUNNER_NAME="${ws##*/}" JOB_RUNNER_JOB_DIR="$ws")
 }
 
-# Waits (up to 2 s) until the log holds the summary line: tmux may still be copying
-# the agent's last output into the pipe when the agent has already exited.
-wait_for_log_tail() {
-  local i tail
-  for i in $(seq 100); do
-    tail=$(tail -c 512 "$ws/log.txt" 2>/dev/null)
-    [[ $tail == *"$1"* ]] && return 0
-    sleep 0.02
-  done
-}
-
 main() {
   start_log_capture
   load_environment
@@ -57,19 +48,22 @@ main() {
   command=$(<"$run/command")
   # read -d '' keeps every byte of the prompt, trailing newlines included
   IFS= read -r -d '' prompt <"$run/prompt"
-  # job-runner kill signals this whole process group: outlive it to record the exit
-  trap ':' TERM
+  # job-runner kill signals this whole process group, and Ctrl-C in the window reaches
+  # it too: outlive them to record how the agent ended
+  trap ':' TERM INT QUIT
   "${job_env[@]}" "$BASH" -c "$command \"\$1\"" job-runner "$prompt"
   local code=$?
-  trap - TERM
+  trap - TERM INT QUIT
   local now=${EPOCHREALTIME:-$(date +%s)}
   # EPOCHREALTIME uses the locale's decimal mark
-  # private like the rest of the workspace; the agent keeps the user's umask
-  (umask 077 && printf '%s %s %s\n' "$id" "$code" "${now/,/.}" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"
-  local summary
-  summary=$("$node" "$here/../dist/cli.cjs" _finish "$ws" 2>&1) || summary="job ${ws##*/}: exit $code ($summary)"
-  printf '\n%s\n' "$summary"
-  wait_for_log_tail "$summary"
+  now=${now/,/.}
+  # node prints the summary, waits until the log holds it, then records the end: a job
+  # reported ended has its whole log
+  if ! "$node" "$here/../dist/cli.cjs" _finish "$ws" "$id" "$code" "$now"; then
+    printf '\njob %s: exit %s\n' "${ws##*/}" "$code"
+    # private like the rest of the workspace; the agent keeps the user's umask
+    (umask 077 && printf '%s %s %s\n' "$id" "$code" "$now" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"
+  fi
   tmux pipe-pane -t "$TMUX_PANE"
   exec_shell
 }

@@ -1,6 +1,7 @@
 // attach NAME: takes the client to the job's window, or says how to get there from outside tmux.
 import type { VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
+import { shellQuote } from '../core/format.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { currentSocketPath, switchClientToWindow } from '../core/tmux.js';
 import type { CommandIO } from './io.js';
@@ -32,8 +33,4 @@ export function runAttach(options: Record<string, string | boolean | undefined>,
   io.out(`job ${job.name} runs in window ${job.window} of session ${job.session}; attach with:\n`);
   io.out(`  tmux${socket} attach -t ${shellQuote(job.session ?? '')} \\; select-window -t ${job.window}\n`);
   return 0;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

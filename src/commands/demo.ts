@@ -2,11 +2,12 @@
 // windows, logs, notes and exit codes within seconds, without Claude Code.
 import { mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { VerbSpec } from '../core/args.js';
-import { formatTable } from '../core/format.js';
+import { formatTable, shellQuote } from '../core/format.js';
 import { listJobs, loadContext, viewJob } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
+import { killWindow } from '../core/tmux.js';
 import { dispatchJob } from './dispatch.js';
 import { PACKAGE_ROOT, type CommandIO } from './io.js';
 import { stopJob } from './kill.js';
@@ -27,7 +28,7 @@ export const demoSpec: VerbSpec = {
 };
 
 const DEMO_JOBS = [
-  { name: 'demo-hello', mode: 'succeed', task: 'Write a haiku about tmux into artifacts/haiku.txt', what: 'succeeds in about 2 seconds' },
+  { name: 'demo-hello', mode: 'succeed', task: 'Write a haiku about tmux into artifacts/haiku.txt', what: 'succeeds in a second or two' },
   { name: 'demo-fail', mode: 'fail', task: 'Build the project (this demo fails on purpose)', what: 'fails with exit code 3' },
   { name: 'demo-question', mode: 'ask', task: 'Pick a colour for the logo, asking the user first', what: 'asks a question and waits for your answer' },
 ] as const;
@@ -35,17 +36,18 @@ const DEMO_JOBS = [
 const SETTLE_MS = 4000;
 
 export async function runDemo(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): Promise<number> {
-  const dir = typeof options.dir === 'string' ? join(io.cwd, options.dir) : defaultDemoDir(io.env);
+  const dir = typeof options.dir === 'string' ? resolve(io.cwd, options.dir) : defaultDemoDir(io.env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const context = loadContext(dir, io.env);
   // a second demo replaces the first one's jobs
   for (const job of listJobs(context, { all: false }).filter((job) => DEMO_JOBS.some((demo) => demo.name === job.name))) {
     if (job.state === 'running') await stopJob(context, job);
+    if (job.window) killWindow(job.socket, job.window);
     removeWorkspace(workspacePaths(job.dir));
   }
   const agent = join(PACKAGE_ROOT, 'scripts', 'demo-agent.sh');
   for (const demo of DEMO_JOBS) {
-    dispatchJob({ name: demo.name, task: Buffer.from(demo.task), command: `${quote(agent)} ${demo.mode}`, dir, force: false }, io.env);
+    dispatchJob({ name: demo.name, task: Buffer.from(demo.task), command: `${shellQuote(agent)} ${demo.mode}`, dir, force: false }, io.env);
   }
   io.out(`Dispatched ${DEMO_JOBS.length} demo jobs in ${context.jobsDir}:\n`);
   io.out(`${formatTable(DEMO_JOBS.map((demo) => ['  ' + demo.name, demo.what]))}\n\n`);
@@ -63,9 +65,9 @@ export async function runDemo(options: Record<string, string | boolean | undefin
   const where = context.insideTmux ? 'in this session' : 'in session "jobs" (tmux attach -t jobs)';
   io.out(
     `\nTheir windows are ${where}. Next:\n` +
-      `  scripts/job-runner log demo-fail --dir ${quote(dir)}     the failed job's output\n` +
-      `  scripts/job-runner notes demo-hello --dir ${quote(dir)}  what the agent wrote in notes.md\n` +
-      `  scripts/job-runner attach demo-question --dir ${quote(dir)}  answer its question in its window\n`,
+      `  scripts/job-runner log demo-fail --dir ${shellQuote(dir)}     the failed job's output\n` +
+      `  scripts/job-runner notes demo-hello --dir ${shellQuote(dir)}  what the agent wrote in notes.md\n` +
+      `  scripts/job-runner attach demo-question --dir ${shellQuote(dir)}  answer its question in its window\n`,
   );
   return 0;
 }
@@ -75,6 +77,3 @@ function defaultDemoDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'tmux-job-runner-demo');
 }
 
-function quote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}

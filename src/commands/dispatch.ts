@@ -1,13 +1,14 @@
 // dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildPrompt, serializeEnvironment } from '../core/agent.js';
 import type { VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
+import { isLive } from '../core/state.js';
 import {
   createWorkspaceAtomically, excludeFromGit, readJobRecord, removeWorkspace, rotateForRerun, withFileSystemHelp,
   workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles, type WorkspacePaths,
@@ -51,9 +52,21 @@ export function runDispatch(options: Record<string, string | boolean | undefined
     dir: resolve(io.cwd, (options.dir as string | undefined) ?? '.'),
     force: options.force === true,
   };
-  const { paths } = dispatchJob(request, io.env);
-  io.out(`${paths.dir}\n`);
-  return 0;
+  // Ctrl-C (or a TERM) while the workspace and window are being made must not leave
+  // half of them: finish (or roll back) first, then exit as interrupted
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  try {
+    const { paths } = dispatchJob(request, io.env);
+    io.out(`${paths.dir}\n`);
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+  }
+  return interrupted ? 130 : 0;
 }
 
 // The task from exactly one source: the argument, --task-file, or stdin.
@@ -90,7 +103,19 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
   if (command === '') throw new UsageError('dispatch: the agent command is empty (check --command or @job-runner-command)');
 
   const paths = workspacePaths(join(context.jobsDir, request.name));
-  const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
+  // a rerun holds the workspace's lock until its window exists: two reruns never share it
+  const releaseLock = existsSync(paths.dir) ? lockForRerun(paths, request.name) : null;
+  try {
+    return startJob(context, paths, request, command, env, releaseLock !== null);
+  } finally {
+    releaseLock?.();
+  }
+}
+
+function startJob(
+  context: Context, paths: WorkspacePaths, request: DispatchRequest, command: string, env: NodeJS.ProcessEnv, rerun: boolean,
+): { paths: WorkspacePaths; window: NewWindow } {
+  const previous = rerun ? refuseUnlessRerunnable(context, paths, request) : null;
   const now = new Date().toISOString();
   const record: JobRecord = {
     version: 1,
@@ -105,6 +130,7 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
     task: request.task.toString('utf8'),
     promptVia: 'argument',
     socket: context.socket,
+    dispatcherPid: process.pid,
     createdAt: now,
     startedAt: now,
     endedAt: null,
@@ -170,10 +196,27 @@ function publishCounts(context: Context, env: NodeJS.ProcessEnv): void {
   }
 }
 
+const RERUN_LOCK_STALE_MS = 60_000;
+
+// Takes the workspace's rerun lock (a folder: mkdir is atomic); returns its release.
+function lockForRerun(paths: WorkspacePaths, name: string): () => void {
+  const lock = join(paths.dir, '.dispatch-lock');
+  try {
+    mkdirSync(lock, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // a dispatch killed while rerunning leaves its lock; one this old is abandoned
+    if (Date.now() - statSync(lock).mtimeMs < RERUN_LOCK_STALE_MS) {
+      throw new UsageError(`dispatch: job ${name} is being started by another dispatch right now`);
+    }
+  }
+  return () => rmSync(lock, { recursive: true, force: true });
+}
+
 // An existing workspace may be reused only by a finished job and only with --force.
 function refuseUnlessRerunnable(context: Context, paths: WorkspacePaths, request: DispatchRequest): JobRecord {
   const job = viewJob(context, paths.dir);
-  if (job.state === 'running') {
+  if (isLive(job.state)) {
     const where = job.window ? ` in window ${job.window} (session ${job.session})` : '';
     throw new UsageError(
       `dispatch: job ${request.name} is running${where}; choose another name, or stop it with: job-runner kill ${request.name}`,
@@ -193,7 +236,12 @@ function refuseUnlessRerunnable(context: Context, paths: WorkspacePaths, request
 
 // The session for job windows: the option, else the caller's session, else "jobs".
 function chooseSession(context: Context): string | null {
-  if (context.options.session !== '') return context.options.session;
+  const session = context.options.session;
+  // tmux would turn "." and ":" into "_" and never find the session by its name again
+  if (/[.:]/.test(session)) {
+    throw new UsageError(`@job-runner-session ${JSON.stringify(session)}: a tmux session name cannot contain "." or ":"`);
+  }
+  if (session !== '') return session;
   return context.insideTmux ? null : 'jobs';
 }
 

@@ -1,8 +1,8 @@
 // list: the jobs of this project and every job with a window on this tmux server.
 import { resolve } from 'node:path';
 import type { VerbSpec } from '../core/args.js';
-import { formatDuration, formatTable } from '../core/format.js';
-import { listJobs, loadContext, type JobView } from '../core/jobs.js';
+import { formatTable } from '../core/format.js';
+import { jobRunTime, listJobs, loadContext, type JobView } from '../core/jobs.js';
 import type { CommandIO } from './io.js';
 
 export const listSpec: VerbSpec = {
@@ -40,7 +40,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
       job.name,
       job.state,
       exitColumn(job),
-      runTime(job, now),
+      jobRunTime(job, now),
       ...(roots.size > 1 ? [job.root] : []),
       job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? ''),
     ]),
@@ -56,15 +56,6 @@ export function resolveDir(io: CommandIO, dir: string | boolean | undefined): st
 function exitColumn(job: JobView): string {
   if (job.exitCode === null) return '-';
   return job.signal ? `${job.exitCode} (${job.signal})` : String(job.exitCode);
-}
-
-// How long the job has run (running) or ran (ended); unknown for lost jobs.
-export function runTime(job: JobView, now: number): string {
-  if (!job.startedAt) return '-';
-  const start = Date.parse(job.startedAt);
-  if (job.state === 'running') return formatDuration(now - start);
-  if (job.endedAt) return formatDuration(Date.parse(job.endedAt) - start);
-  return '-';
 }
 
 // The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.

@@ -4,6 +4,7 @@ import type { VerbSpec } from '../core/args.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
 import { workspacePaths } from '../core/store.js';
+import { isLive, type JobState } from '../core/state.js';
 import type { CommandIO } from './io.js';
 import { resolveDir } from './list.js';
 
@@ -39,12 +40,11 @@ export async function runLog(options: Record<string, string | boolean | undefine
     let offset = lines === null ? 0 : startOfLastLines(fd, lines);
     offset = copyFrom(fd, offset, io);
     if (!options.follow) return 0;
-    while (viewJobState(context, job.dir) === 'running') {
+    while (isLive(viewJobState(context, job.dir))) {
       await sleep(FOLLOW_POLL_MS);
       offset = copyFrom(fd, offset, io);
     }
-    // the filter may still be writing the last output of the job
-    await sleep(FOLLOW_POLL_MS);
+    // a job is reported ended only once its log is whole: one last read gets the rest
     copyFrom(fd, offset, io);
     return 0;
   } finally {
@@ -55,11 +55,11 @@ export async function runLog(options: Record<string, string | boolean | undefine
 function parseLineCount(value: string | boolean | undefined): number | null {
   if (value === undefined) return null;
   const lines = Number(value);
-  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`log: --lines needs a whole number, not ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(lines) || lines < 0) throw new UsageError(`log: --lines needs a whole number, not ${JSON.stringify(value)}`);
   return lines;
 }
 
-function viewJobState(context: Context, dir: string): string {
+function viewJobState(context: Context, dir: string): JobState {
   // a fresh look at tmux each time: the job may have ended or lost its window
   context.panesBySocket.clear();
   return viewJob(context, dir).state;

@@ -1,10 +1,11 @@
 // rm NAME: deletes a finished job's workspace; a live job only with --force (killed first).
-import { lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext, type JobView } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
+import { isLive } from '../core/state.js';
 import type { CommandIO } from './io.js';
 import { stopJob } from './kill.js';
 import { resolveDir } from './list.js';
@@ -25,7 +26,10 @@ export const rmSpec: VerbSpec = {
 export async function runRm(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const job = findJob(context, positionals[0]!);
-  if (job.state === 'running') {
+  if (job.state === 'corrupt' && !options.force) {
+    throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
+  }
+  if (isLive(job.state)) {
     if (!options.force) {
       throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
     }
@@ -39,6 +43,10 @@ export async function runRm(options: Record<string, string | boolean | undefined
 // never a symlink's target.
 export function removeJobWorkspace(job: JobView): string {
   const paths = workspacePaths(job.dir);
+  // a folder without job.json is not a workspace of ours (say, with the jobs folder set to ".")
+  if (!existsSync(paths.record)) {
+    throw new RuntimeError(`refusing to delete ${paths.dir}: it has no job.json, so it is not a job's workspace`);
+  }
   if (lstatSync(paths.dir).isSymbolicLink() || realpathSync(dirname(paths.dir)) !== dirname(realpathSync(paths.dir))) {
     throw new RuntimeError(`refusing to delete ${paths.dir}: it is not a plain folder inside the jobs folder`);
   }

@@ -1,8 +1,8 @@
 // show NAME: one job's record, reconciled with tmux.
 import type { VerbSpec } from '../core/args.js';
-import { findJob, loadContext } from '../core/jobs.js';
+import { findJob, jobRunTime, loadContext } from '../core/jobs.js';
 import type { CommandIO } from './io.js';
-import { resolveDir, runTime, toJson } from './list.js';
+import { resolveDir, toJson } from './list.js';
 
 export const showSpec: VerbSpec = {
   name: 'show',
@@ -29,7 +29,7 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
     ['name', job.name],
     ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
     ['exit code', exit],
-    ['time', runTime(job, Date.now())],
+    ['time', jobRunTime(job, Date.now())],
     ['started', job.startedAt ?? '-'],
     ['ended', job.endedAt ?? '-'],
     ['window', job.window ? `${job.window} (session ${job.session})` : '-'],

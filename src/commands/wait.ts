@@ -2,6 +2,7 @@
 import type { VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { findJob, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
+import { isLive } from '../core/state.js';
 import type { CommandIO } from './io.js';
 import { resolveDir } from './list.js';
 
@@ -34,9 +35,9 @@ export async function runWait(options: Record<string, string | boolean | undefin
   for (;;) {
     context.panesBySocket.clear();
     const jobs = dirs.map((dir) => viewJob(context, dir));
-    if (jobs.every((job) => job.state !== 'running')) return exitStatusOf(jobs);
+    if (jobs.every((job) => !isLive(job.state))) return exitStatusOf(jobs);
     if (Date.now() >= deadline) {
-      const waiting = jobs.filter((job) => job.state === 'running').map((job) => job.name);
+      const waiting = jobs.filter((job) => isLive(job.state)).map((job) => job.name);
       io.err(`wait: timed out; still running: ${waiting.join(', ')}\n`);
       return 124;
     }

@@ -50,12 +50,20 @@ export function parseVerbArgs(spec: VerbSpec, argv: readonly string[]): ParsedAr
       long = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       inlineValue = eq === -1 ? undefined : arg.slice(eq + 1);
     } else {
-      long = byShort.get(arg.slice(1, 2));
-      if (arg.length > 2) inlineValue = arg.slice(2);
+      // -fn 5: leading boolean flags, then one more flag that may take the rest or the next word
+      let rest = arg.slice(1);
+      while (rest.length > 1 && spec.options[byShort.get(rest[0]!) ?? '']?.type === 'boolean') {
+        options[byShort.get(rest[0]!)!] = true;
+        rest = rest.slice(1);
+      }
+      long = byShort.get(rest[0]!);
+      if (rest.length > 1) inlineValue = rest.slice(1);
     }
     const option = long === undefined ? undefined : spec.options[long];
     if (long === undefined || option === undefined) {
-      throw new UsageError(`${spec.name}: unknown option ${JSON.stringify(arg)} (see: job-runner ${spec.name} --help)`);
+      throw new UsageError(
+        `${spec.name}: unknown option ${JSON.stringify(arg)} (see: job-runner ${spec.name} --help; an argument that starts with "-" goes after --)`,
+      );
     }
     if (option.type === 'boolean') {
       if (inlineValue !== undefined) {

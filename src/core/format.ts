@@ -26,3 +26,8 @@ export function formatTable(rows: readonly (readonly string[])[], width = Number
     })
     .join('\n');
 }
+
+// A word for a POSIX shell, quoted only when it needs it.
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

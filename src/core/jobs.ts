@@ -1,7 +1,8 @@
 // Jobs as users see them: records on disk reconciled with the tmux server that runs them.
-import { closeSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, fstatSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
+import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
@@ -85,10 +86,13 @@ export function viewJob(context: Context, dir: string): JobView {
     exit: running ? readExitRecord(paths) : null,
     killRequested: running && isKillRequested(paths),
     paneAlive: pane !== null && !pane.dead,
+    dispatching: running && pane === null && isDispatching(record),
   });
-  if (running && outcome.state !== 'running' && outcome.state !== 'lost') {
+  if (running && outcome.state !== 'running' && outcome.state !== 'lost' && outcome.state !== 'starting') {
     foldOutcome(paths, { ...record, ...outcome });
   }
+  // a job lost before its wrapper ran never read (and deleted) the saved environment
+  if (outcome.state === 'lost') removeQuietly(paths.env);
   const problem = outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
   return {
     ...record,
@@ -103,12 +107,34 @@ export function viewJob(context: Context, dir: string): JobView {
   };
 }
 
+// a dispatch opens the window within milliseconds; after this long it is not dispatching
+const DISPATCH_WINDOW_MS = 10_000;
+
+// Is the dispatch that wrote this record still alive and young (the window is on its way)?
+function isDispatching(record: JobRecord): boolean {
+  if (!record.dispatcherPid || Date.now() - Date.parse(record.createdAt) > DISPATCH_WINDOW_MS) return false;
+  try {
+    process.kill(record.dispatcherPid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const LOG_STOPPED = 'log capture stopped: new output is not saved in log.txt (the job runs on; see its window)';
 // the wrapper starts the capture within milliseconds; give it time before calling it stopped
 const LOG_START_GRACE_MS = 3000;
 
 function logCaptureStopped(pane: PaneInfo, record: JobRecord): boolean {
   return !pane.piping && Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a read-only workspace: nothing a reader can do
+  }
 }
 
 // Records an ended job's outcome; a reader without write access still shows the right state.
@@ -153,23 +179,37 @@ export function lastNoteLine(path: string): string | null {
   }
 }
 
+// How long the job has run (running) or ran (ended); '-' when unknown (lost).
+export function jobRunTime(job: JobView, now: number): string {
+  if (!job.startedAt) return '-';
+  const start = Date.parse(job.startedAt);
+  if (job.state === 'running') return formatDuration(now - start);
+  return job.endedAt ? formatDuration(Date.parse(job.endedAt) - start) : '-';
+}
+
 export type ListScope = { all: boolean };
 
 // The jobs of the current root, every job with a window on this server, and with `all`
 // the finished jobs of every root that a live window belongs to.
 export function listJobs(context: Context, scope: ListScope): JobView[] {
-  const dirs = new Set(listJobNames(context.jobsDir).map((name) => join(context.jobsDir, name)));
-  const tagged = panesOn(context, context.socket).filter((pane) => pane.jobId !== null && pane.jobDir !== '');
-  for (const pane of tagged) dirs.add(pane.jobDir);
+  const local = new Set(listJobNames(context.jobsDir).map((name) => join(context.jobsDir, name)));
+  // job windows of this server whose workspace still exists (rm may have removed it)
+  const live = panesOn(context, context.socket).filter((pane) => pane.jobId !== null && existsSync(pane.jobDir));
+  const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !local.has(dir)));
   if (scope.all) {
-    for (const jobsDir of new Set(tagged.map((pane) => dirname(pane.jobDir)))) {
-      for (const name of listJobNames(jobsDir)) dirs.add(join(jobsDir, name));
+    for (const jobsDir of new Set(live.map((pane) => dirname(pane.jobDir)))) {
+      for (const name of listJobNames(jobsDir)) {
+        const dir = join(jobsDir, name);
+        if (!local.has(dir)) elsewhere.add(dir);
+      }
     }
   }
-  return [...dirs]
-    .map((dir) => viewJob(context, dir))
-    .filter((job) => job.state === 'corrupt' || job.root === context.root || job.window !== null || scope.all)
-    .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+  // where a workspace lies says which project it belongs to, not the root its record names
+  const here = [...local].map((dir) => viewJob(context, dir));
+  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all);
+  return [...here, ...there].sort(
+    (a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name),
+  );
 }
 
 // Finds a job by name: in the current root first, else among the jobs with a window on this server.
@@ -181,7 +221,7 @@ export function findJob(context: Context, name: string): JobView {
   const elsewhere = [
     ...new Set(
       panesOn(context, context.socket)
-        .filter((pane) => pane.jobId !== null && basename(pane.jobDir) === name)
+        .filter((pane) => pane.jobId !== null && basename(pane.jobDir) === name && existsSync(pane.jobDir))
         .map((pane) => pane.jobDir),
     ),
   ];

@@ -1,6 +1,6 @@
 // Job states and their reconciliation with tmux: tmux is the live truth, files the history.
 
-export type JobState = 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
+export type JobState = 'starting' | 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
 
 // What the job's wrapper wrote when the agent exited.
 export type ExitRecord = { jobId: string; exitCode: number; endedAt: string };
@@ -19,6 +19,8 @@ export type ReconcileInput = {
   killRequested: boolean;
   // is a pane that runs this job's wrapper alive on the job's server?
   paneAlive: boolean;
+  // is the dispatch that wrote the record still at work (its window may not exist yet)?
+  dispatching?: boolean;
 };
 
 const SIGNAL_NAMES: Record<number, string> = {
@@ -46,6 +48,12 @@ export function reconcileJobState(input: ReconcileInput): Outcome {
     return { state, exitCode: exit.exitCode, signal: signalFromExitCode(exit.exitCode), endedAt: exit.endedAt };
   }
   if (input.paneAlive) return { state: 'running', exitCode: null, signal: null, endedAt: null };
+  if (input.dispatching) return { state: 'starting', exitCode: null, signal: null, endedAt: null };
   // the window or the whole server went away without an exit record
   return { state: input.killRequested ? 'killed' : 'lost', exitCode: null, signal: null, endedAt: null };
+}
+
+// A job that has not ended yet: wait keeps waiting, rm and dispatch keep off.
+export function isLive(state: JobState): boolean {
+  return state === 'running' || state === 'starting';
 }

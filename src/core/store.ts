@@ -22,6 +22,8 @@ export type JobRecord = {
   // "argument": the prompt holds the task; "file": the task was too long and the prompt points to task.md
   promptVia: 'argument' | 'file';
   socket: string;
+  // the dispatch process, while it may still be opening the window
+  dispatcherPid?: number;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -125,6 +127,11 @@ export function readExitRecord(paths: WorkspacePaths): ExitRecord | null {
   const endedSeconds = Number(ended);
   if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
   return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString() };
+}
+
+// Records how the agent ended, privately and atomically (the wrapper's fallback writes the same line).
+export function writeExitRecord(paths: WorkspacePaths, jobId: string, exitCode: number, endedSeconds: number): void {
+  writeFileAtomically(paths.exit, `${jobId} ${exitCode} ${endedSeconds}\n`);
 }
 
 export function isKillRequested(paths: WorkspacePaths): boolean {

@@ -1,8 +1,8 @@
 // The only module that runs tmux. Every call names the server's socket, so a job
 // is always looked up on the server that runs it.
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTIONS, OPTION_KEYS, type OptionKey } from './options.js';
 
@@ -50,6 +50,18 @@ export function currentSocketPath(env: NodeJS.ProcessEnv = process.env): string 
 
 const defaultSockets = new Map<string, string>();
 
+// tmux creates its socket folder (tmux-UID, 0700) only when it picks the path itself.
+function ensureSocketFolder(socket: string): void {
+  const folder = dirname(socket);
+  if (!existsSync(folder)) {
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+    } catch {
+      // tmux will say what is wrong with the path
+    }
+  }
+}
+
 function defaultSocketPath(env: NodeJS.ProcessEnv): string {
   let base = env.TMUX_TMPDIR || '/tmp';
   // tmux resolves the directory before naming the socket; do the same so paths compare equal
@@ -62,10 +74,10 @@ function defaultSocketPath(env: NodeJS.ProcessEnv): string {
 }
 
 // Runs one tmux command line (commands may be chained with ";") on the given socket.
-export function runTmux(socket: string, args: readonly string[]): TmuxResult {
-  // tmux creates its default socket folder only when it picks the path itself
-  const target = socket === currentSocketPath({ ...process.env, TMUX: '' }) ? [] : ['-S', socket];
-  const result = spawnSync('tmux', [...target, ...args], { encoding: 'utf8' });
+// Always with -S: without it tmux would follow $TMUX, which may name another server.
+export function runTmux(socket: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): TmuxResult {
+  ensureSocketFolder(socket);
+  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env });
   if (result.error) throw tmuxSpawnError(result.error);
   return { ok: result.status === 0, stdout: result.stdout, stderr: result.stderr.trim() };
 }
@@ -128,8 +140,8 @@ export function encodeJobDir(dir: string): string {
 export function queryServer(socket: string): ServerState {
   const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
   if (!result.ok) {
-    if (isNoServer(result.stderr)) return { socket, running: false, version: '', options: {}, panes: [] };
-    throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
+    if (!isNoServer(result.stderr)) throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
+    return { socket, running: false, version: '', options: readConfiguredOptions(socket), panes: [] };
   }
   const [optionsLine, ...paneLines] = splitRecords(result.stdout);
   const values = optionsLine!.split(SEP);
@@ -138,6 +150,27 @@ export function queryServer(socket: string): ServerState {
     options[key] = values[i + 1] ?? '';
   });
   return { socket, running: true, version: values[0] ?? '', options, panes: paneLines.map(parsePaneLine) };
+}
+
+// Set while tmux starts only to read the user's config: the plugin, loaded by that
+// config, must not recount (which would start tmux again).
+export const READING_CONFIG_VARIABLE = 'JOB_RUNNER_READING_CONFIG';
+
+// With no server running, the options are those ~/.tmux.conf sets: a short-lived server
+// loads it (it exits again, as it has no session).
+function readConfiguredOptions(socket: string): Partial<Record<OptionKey, string>> {
+  if (process.env[READING_CONFIG_VARIABLE]) return {};
+  const result = runTmux(socket, ['start-server', ';', 'display-message', '-p', OPTIONS_FORMAT], {
+    ...process.env,
+    [READING_CONFIG_VARIABLE]: '1',
+  });
+  if (!result.ok) return {};
+  const values = (splitRecords(result.stdout)[0] ?? '').split(SEP);
+  const options: Partial<Record<OptionKey, string>> = {};
+  OPTION_KEYS.forEach((key, i) => {
+    options[key] = values[i + 1] ?? '';
+  });
+  return options;
 }
 
 // Lists the panes of one server (no options); empty when no server runs there.
@@ -189,7 +222,7 @@ const NEW_WINDOW_FORMAT = `#{window_id}${SEP}#{pane_id}${SEP}#{session_name}`;
 
 // Opens a background window running argv directly (no shell), creating the session if needed.
 export function openJobWindow(request: NewWindowRequest): NewWindow {
-  const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', request.cwd];
+  const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', tmuxLiteral(request.cwd)];
   // "=" asks for that exact session name; an id ($3) is exact already
   const target = request.session === null ? [] : ['-t', `${request.session.startsWith('$') ? '' : '='}${request.session}:`];
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -209,6 +242,13 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
     }
   }
   throw new RuntimeError(`could not open the job window in session ${JSON.stringify(request.session)}`);
+}
+
+// An argument tmux takes as it is: "#" would start a format (#(cmd) runs a command) and
+// a final ";" would end the command.
+export function tmuxLiteral(text: string): string {
+  const escaped = text.replace(/#/g, '##');
+  return escaped.endsWith(';') ? `${escaped.slice(0, -1)}\\;` : escaped;
 }
 
 function parseNewWindow(stdout: string): NewWindow {

@@ -7,6 +7,7 @@ import prompts from 'prompts';
 import { dispatchJob } from '../commands/dispatch.js';
 import { checkJobName, slugFromTask } from '../core/names.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
+import { isLive } from '../core/state.js';
 import { listJobNames } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { paneEnvironment, waitForKey, type PopupTarget } from './popup-io.js';
@@ -17,7 +18,7 @@ export function nameProblem(context: Context, name: string): string | null {
   if (checkJobName(name)) return 'use 1-63 of a-z 0-9 . _ - (a letter or digit first, no "..")';
   if (!listJobNames(context.jobsDir).includes(name)) return null;
   const job = viewJob(context, join(context.jobsDir, name));
-  return job.state === 'running'
+  return isLive(job.state)
     ? `${name} is running: choose another name`
     : `${name} exists (${job.state}): choose another name, or rerun it from the picker`;
 }

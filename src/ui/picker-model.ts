@@ -1,6 +1,5 @@
 // The picker's pure parts: order, filter and rows.
-import { formatDuration } from '../core/format.js';
-import type { JobView } from '../core/jobs.js';
+import { jobRunTime, type JobView } from '../core/jobs.js';
 
 // Jobs of this project first, then the live jobs of other projects; newest first in each.
 export function orderForPicker(jobs: readonly JobView[], root: string): JobView[] {
@@ -20,21 +19,13 @@ export function filterJobs(jobs: readonly JobView[], query: string): JobView[] {
   });
 }
 
-// How long the job has run, or ran.
-export function jobDuration(job: JobView, now: number): string {
-  if (!job.startedAt) return '-';
-  const start = Date.parse(job.startedAt);
-  if (job.state === 'running') return formatDuration(now - start);
-  return job.endedAt ? formatDuration(Date.parse(job.endedAt) - start) : '-';
-}
-
 // One line per job: "name  state  duration  last notes line", cut to the width.
 export function formatPickerRows(jobs: readonly JobView[], width: number, now: number): string[] {
   const nameWidth = Math.max(4, ...jobs.map((job) => job.name.length));
   return jobs.map((job) => {
     const state = job.state === 'failed' && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
     const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
-    const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobDuration(job, now).padStart(6)}  ${note}`;
+    const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;
     const chars = [...line];
     return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : line;
   });

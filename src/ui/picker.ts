@@ -6,6 +6,7 @@ import { dispatchJob } from '../commands/dispatch.js';
 import { stopJob } from '../commands/kill.js';
 import { removeJobWorkspace } from '../commands/rm.js';
 import { listJobs, loadContext, type Context, type JobView } from '../core/jobs.js';
+import { isLive } from '../core/state.js';
 import { workspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
@@ -164,14 +165,14 @@ class Picker {
         this.confirm = { question: `kill ${job.name}?`, action: async () => `${job.name}: ${(await stopJob(this.context, job)).state}` };
         return;
       case 'r':
-        if (job.state === 'running') {
+        if (isLive(job.state)) {
           this.message = `${job.name} is running: kill it first (k)`;
           return;
         }
         void this.act(() => this.rerun(job));
         return;
       case 'd':
-        if (job.state === 'running') {
+        if (isLive(job.state)) {
           this.message = `${job.name} is running: kill it first (k), then remove it`;
           return;
         }

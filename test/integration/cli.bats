@@ -176,3 +176,33 @@ load helpers
   assert_failure
   [ -e "$outside/do-not-delete" ]
 }
+
+@test "rm refuses a folder without job.json, and a corrupt record without --force" {
+  tmux set -g @job-runner-jobs-dir .
+  mkdir -p "$PROJECT/src"
+  echo "code" >"$PROJECT/src/main.c"
+  run "$JR" rm src --force
+  assert_failure 1
+  assert_output --partial "has no job.json"
+  [ -f "$PROJECT/src/main.c" ]
+  tmux set -g @job-runner-jobs-dir .claude-local/jobs
+  "$JR" dispatch broken "t" --command "$AGENT exit 0"
+  "$JR" wait broken
+  echo '{garbage' >"$(workspace broken)/job.json"
+  run "$JR" rm broken
+  assert_failure 1
+  assert_output --partial "rm --force"
+  "$JR" rm broken --force
+  [ ! -e "$(workspace broken)" ]
+}
+
+@test "rm while the job's window is open leaves no ghost in list" {
+  "$JR" dispatch ghost "t" --command "$AGENT exit 0"
+  "$JR" wait ghost
+  "$JR" rm ghost
+  run "$JR" list
+  refute_output --partial ghost
+  run "$JR" rm ghost
+  assert_failure 2
+  assert_output --partial "no job named ghost"
+}

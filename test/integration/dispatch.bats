@@ -167,3 +167,54 @@ load helpers
   run grep -c "Task: t" "$ws/notes.md"
   assert_output 2
 }
+
+@test "a project path with #, a format, and a final ; works: nothing is expanded or run" {
+  for odd in 'p#S' 'proj#(touch PWNED)' 'ends;'; do
+    dir="$BATS_TEST_TMPDIR/$odd"
+    mkdir -p "$dir"
+    (cd "$dir" && "$JR" dispatch odd "t" --command "$AGENT marker in-the-right-place")
+    (cd "$dir" && "$JR" wait odd)
+    grep -q in-the-right-place "$dir/.claude-local/jobs/odd/log.txt"
+    assert_equal "$(cd "$dir" && job_field odd root)" "$dir"
+  done
+  [ ! -e "$PROJECT/PWNED" ] && [ ! -e "$BATS_TEST_TMPDIR/PWNED" ] && [ ! -e "$HOME/PWNED" ]
+}
+
+@test "the job gets the dispatcher's environment only: not what the tmux server has besides" {
+  tmux set-environment -g SERVER_ONLY_VARIABLE from-the-server
+  "$JR" dispatch isolated "t" --command "$AGENT env SERVER_ONLY_VARIABLE"
+  "$JR" wait isolated
+  assert_equal "$(cat "$(workspace isolated)/artifacts/env.txt")" UNSET
+}
+
+@test "when opening the window fails, the new workspace is removed: nothing half-made" {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = new-window ] && { echo "simulated failure" >&2; exit 1; }; done\nexec %s "$@"\n' "$(command -v tmux)" >"$BATS_TEST_TMPDIR/bin/tmux"
+  chmod +x "$BATS_TEST_TMPDIR/bin/tmux"
+  tmux new-session -d -s jobs
+  before=$(tree_of "$PROJECT")
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run "$JR" dispatch doomed "t" --command "$AGENT exit 0"
+  assert_failure 1
+  assert_output --partial "could not open the job window: simulated failure"
+  assert_equal "$(tree_of "$PROJECT" | grep -v '^./.claude-local' )" "$(echo "$before" | grep -v '^./.claude-local')"
+  [ ! -e "$(workspace doomed)" ]
+}
+
+@test "with no tmux server running, the options of ~/.tmux.conf still apply" {
+  tmux kill-server
+  printf 'set -g @job-runner-command "%s marker from-the-config"\nset -g @job-runner-jobs-dir .jobs-here\n' "$AGENT" >"$HOME/.tmux.conf"
+  "$JR" dispatch configured "t"
+  "$JR" wait configured
+  grep -q from-the-config "$PROJECT/.jobs-here/configured/log.txt"
+  tmux kill-server
+  run "$JR" list
+  assert_line --regexp '^configured +done'
+}
+
+@test "@job-runner-session with a . or : is refused with the reason" {
+  tmux set -g @job-runner-session my.jobs
+  run "$JR" dispatch s "t" --command "$AGENT exit 0"
+  assert_failure 2
+  assert_output --partial 'a tmux session name cannot contain "." or ":"'
+  [ ! -e "$(workspace s)" ]
+}

@@ -115,3 +115,36 @@ load helpers
   run "$JR" wait gone
   assert_failure 1
 }
+
+@test "Ctrl-C in the job's window: failed with exit 130 (SIGINT), the window stays" {
+  "$JR" dispatch interrupted "t" --command "$AGENT sleep"
+  wait_until grep -q working "$(workspace interrupted)/log.txt"
+  tmux send-keys -t jobs:interrupted C-c
+  "$JR" wait interrupted || true
+  assert_equal "$(job_field interrupted state)" failed
+  assert_equal "$(job_field interrupted exitCode)" 130
+  assert_equal "$(job_field interrupted signal)" SIGINT
+  wait_until bash -c "tmux capture-pane -p -t jobs:interrupted | grep -q 'job interrupted: failed (exit 130, SIGINT)'"
+}
+
+@test "a job killed and then run again with --force ends as done, not killed" {
+  "$JR" dispatch again "t" --command "$AGENT sleep"
+  wait_until grep -q working "$(workspace again)/log.txt"
+  "$JR" kill again
+  "$JR" dispatch again "t" --force --command "$AGENT exit 0"
+  "$JR" wait again
+  assert_equal "$(job_field again state)" done
+}
+
+@test "a job on the default server is found running from inside another tmux server" {
+  "$JR" dispatch home "t" --command "$AGENT sleep"
+  wait_until job_state_is home running
+  tmux -L other -f /dev/null new-session -d -s elsewhere
+  other_socket=$(tmux -L other display -p '#{socket_path}')
+  TMUX="$other_socket,1,0" run "$JR" show home --json
+  assert_output --partial '"state": "running"'
+  TMUX="$other_socket,1,0" run "$JR" dispatch home "t" --force --command "$AGENT exit 0"
+  assert_failure 2
+  assert_output --partial "job home is running"
+  tmux -L other kill-server
+}

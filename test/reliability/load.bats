@@ -68,3 +68,24 @@ load ../integration/helpers
   assert_equal "$(echo "$output" | grep -c ' done ')" 200
   echo "# load: 200 jobs listed $lists times while 10 ended: every list complete and consistent" >&3
 }
+
+@test "10 reruns with --force at the same moment: exactly one runs, the others are refused" {
+  "$JR" dispatch contested "t" --command "$AGENT exit 0"
+  "$JR" wait contested
+  pids=()
+  for i in $(seq 1 10); do
+    "$JR" dispatch contested "rerun $i" --force --command "$AGENT sleep" >"$BATS_TEST_TMPDIR/out-$i" 2>&1 &
+    pids+=($!)
+  done
+  ok=0 refused=0
+  for pid in "${pids[@]}"; do
+    if wait "$pid"; then ok=$((ok + 1)); else refused=$((refused + 1)); fi
+  done
+  assert_equal "$ok" 1
+  assert_equal "$refused" 9
+  assert_equal "$(tmux list-windows -t jobs -F '#{window_name}' | grep -c contested)" 2
+  assert_equal "$(job_field contested state)" running
+  run grep -l "is being started by another dispatch\|is running" "$BATS_TEST_TMPDIR"/out-*
+  assert_equal "${#lines[@]}" 9
+  echo "# load: 10 simultaneous reruns of one job -> 1 started, 9 refused" >&3
+}

@@ -28,6 +28,8 @@ describe('parseVerbArgs', () => {
     [['name', '--force'], { force: true }, ['name']],
     [['name', '-n', '5'], { lines: '5' }, ['name']],
     [['name', '-n5', '-f'], { lines: '5', follow: true }, ['name']],
+    [['name', '-fn', '5'], { lines: '5', follow: true }, ['name']],
+    [['name', '-fn5'], { lines: '5', follow: true }, ['name']],
     [['name', '-'], {}, ['name', '-']],
     [['--', '-x', '--force'], {}, ['-x', '--force']],
     [['name', '--', '--command'], {}, ['name', '--command']],

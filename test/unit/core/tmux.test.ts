@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentSocketPath, parseTmuxVersion } from '../../../src/core/tmux.js';
+import { currentSocketPath, parseTmuxVersion, tmuxLiteral } from '../../../src/core/tmux.js';
 
 describe('parseTmuxVersion', () => {
   it.each([
@@ -17,5 +17,16 @@ describe('currentSocketPath', () => {
 
   it('uses $TMUX_TMPDIR/tmux-UID/default outside tmux', () => {
     expect(currentSocketPath({ TMUX_TMPDIR: '/nonexistent-dir' })).toBe(`/nonexistent-dir/tmux-${process.getuid!()}/default`);
+  });
+});
+
+describe('tmuxLiteral', () => {
+  it.each([
+    ['/home/me/project', '/home/me/project'],
+    ['/p#S', '/p##S'],
+    ['/proj#(touch PWNED)', '/proj##(touch PWNED)'],
+    ['/ends;', '/ends\\;'],
+  ])('%j -> %j', (text, literal) => {
+    expect(tmuxLiteral(text)).toBe(literal);
   });
 });

@@ -19,6 +19,7 @@ describe('log-filter.pl', () => {
     ['cursor position becomes a line break', 'a\x1b[5;1Hb\n', 'a\nb\n'],
     ['cursor forward becomes a space', 'a\x1b[3Cb\n', 'a b\n'],
     ['cursor to a column becomes a space (how Claude Code skips blanks)', 'Welcome\x1b[9Gback!\n', 'Welcome back!\n'],
+    ['cursor to column 1 starts a new line (a redraw)', 'frame 1\x1b[Gframe 2\x1b[1Gframe 3\n', 'frame 1\nframe 2\nframe 3\n'],
     ['erase, modes, charset, keypad', '\x1b[2J\x1b[?1049h\x1b(B\x1b=x\x1b[K\n', 'x\n'],
     ['DCS string', '\x1bPq#0;2;0;0;0\x1b\\after\n', 'after\n'],
     ['bell and backspace dropped, tab kept', 'a\x07b\x08c\td\n', 'abc\td\n'],
