@@ -1,6 +1,7 @@
 // argv -> verb: the one place that turns errors into a message and an exit code.
 import { formatVerbHelp, parseVerbArgs, type VerbSpec } from './core/args.js';
 import { isCliError, UsageError } from './core/errors.js';
+import { checkNodeVersion } from './core/node-version.js';
 import { attachSpec, runAttach } from './commands/attach.js';
 import { cleanSpec, runClean } from './commands/clean.js';
 import { demoSpec, runDemo } from './commands/demo.js';
@@ -17,7 +18,6 @@ import { runStatus, statusSpec } from './commands/status.js';
 import { runWait, waitSpec } from './commands/wait.js';
 
 declare const VERSION: string;
-const MIN_NODE_MAJOR = 18;
 
 type Run = (options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO) => number | Promise<number>;
 
@@ -49,11 +49,6 @@ function mainHelp(): string {
   );
 }
 
-// Refuses a Node.js older than the bundle supports, before anything else runs.
-export function checkNodeVersion(version: string): string | null {
-  const major = Number(version.split('.')[0]);
-  return major >= MIN_NODE_MAJOR ? null : `node ${version} is too old: job-runner needs Node.js ${MIN_NODE_MAJOR} or newer`;
-}
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   try {

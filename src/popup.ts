@@ -1,6 +1,6 @@
 // Entry point of dist/popup.cjs, run inside tmux display-popup by the plugin's bindings:
 //   popup.cjs dispatch|picker   (started in the pane's current directory)
-import { checkNodeVersion } from './main.js';
+import { checkNodeVersion } from './core/node-version.js';
 import { runDispatchForm } from './ui/dispatch-form.js';
 import { runPicker } from './ui/picker.js';
 import { readPopupTarget, waitForKey } from './ui/popup-io.js';

@@ -31,22 +31,23 @@ export type JobRecord = {
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
 
-// Every file of one job's workspace.
+// Every file of one job's workspace. (Plain concatenation: dir is absolute and
+// normalized, and path.join on every file of 10,000 jobs shows in `list`.)
 export function workspacePaths(dir: string) {
-  const run = join(dir, '.run');
+  const run = `${dir}/.run`;
   return {
     dir,
-    record: join(dir, 'job.json'),
-    task: join(dir, 'task.md'),
-    notes: join(dir, 'notes.md'),
-    log: join(dir, 'log.txt'),
-    artifacts: join(dir, 'artifacts'),
+    record: `${dir}/job.json`,
+    task: `${dir}/task.md`,
+    notes: `${dir}/notes.md`,
+    log: `${dir}/log.txt`,
+    artifacts: `${dir}/artifacts`,
     run,
-    command: join(run, 'command'),
-    prompt: join(run, 'prompt'),
-    env: join(run, 'env'),
-    exit: join(run, 'exit'),
-    kill: join(run, 'kill'),
+    command: `${run}/command`,
+    prompt: `${run}/prompt`,
+    env: `${run}/env`,
+    exit: `${run}/exit`,
+    kill: `${run}/kill`,
   };
 }
 

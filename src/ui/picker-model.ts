@@ -1,9 +1,8 @@
 // The picker's pure parts: order, filter and rows.
-import { jobRunTime, type JobView } from '../core/jobs.js';
+import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
 
 // Jobs of this project first, then the live jobs of other projects; newest first in each.
 export function orderForPicker(jobs: readonly JobView[], root: string): JobView[] {
-  const newestFirst = (a: JobView, b: JobView) => (b.createdAt || '').localeCompare(a.createdAt || '') || a.name.localeCompare(b.name);
   const here = jobs.filter((job) => job.root === root || job.state === 'corrupt').sort(newestFirst);
   const elsewhere = jobs.filter((job) => !(job.root === root || job.state === 'corrupt')).sort(newestFirst);
   return [...here, ...elsewhere];

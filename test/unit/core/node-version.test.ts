@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNodeVersion } from '../../src/main.js';
+import { checkNodeVersion } from '../../../src/core/node-version.js';
 
 describe('checkNodeVersion', () => {
   it.each([['18.0.0', null], ['20.20.2', null], ['24.1.0', null]])('accepts %s', (version, problem) => {
