@@ -9,9 +9,8 @@ async function main([which]: string[]): Promise<number> {
   try {
     const nodeProblem = checkNodeVersion(process.versions.node);
     if (nodeProblem) throw new Error(nodeProblem);
-    const target = readPopupTarget();
-    if (which === 'dispatch') return await runDispatchForm(target);
-    if (which === 'picker') return await runPicker(target);
+    if (which === 'dispatch') return await runDispatchForm(process.cwd());
+    if (which === 'picker') return await runPicker(readPopupTarget());
     throw new Error(`unknown popup ${JSON.stringify(which)}: dispatch or picker`);
   } catch (error) {
     process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);

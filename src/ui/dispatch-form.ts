@@ -8,9 +8,9 @@ import { dispatchJob } from '../commands/dispatch.js';
 import { checkJobName, slugFromTask } from '../core/names.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { isLive } from '../core/state.js';
-import { listJobNames } from '../core/store.js';
+import { findProjectRoot, listJobNames } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
-import { paneEnvironment, waitForKey, type PopupTarget } from './popup-io.js';
+import { paneEnvironment, readPopupTarget, waitForKey } from './popup-io.js';
 
 // Why a name cannot be used now, or null when it can.
 export function nameProblem(context: Context, name: string): string | null {
@@ -49,9 +49,12 @@ function taskFromEditor(env: NodeJS.ProcessEnv): string {
   }
 }
 
-export async function runDispatchForm(target: PopupTarget): Promise<number> {
-  const context = loadContext(target.cwd, process.env);
-  process.stdout.write(`Dispatch a job in ${context.root}\nagent: ${context.options.command}   (Esc cancels)\n\n`);
+// The first question is drawn at once: tmux is asked for options and the calling pane
+// only when an answer needs them (a popup that opens late feels broken).
+export async function runDispatchForm(cwd: string): Promise<number> {
+  let loaded: Context | undefined;
+  const context = () => (loaded ??= loadContext(cwd, process.env));
+  process.stdout.write(`Dispatch a job in ${findProjectRoot(cwd)}   (Esc cancels)\n\n`);
   let cancelled = false;
   const onCancel = () => {
     cancelled = true;
@@ -62,13 +65,13 @@ export async function runDispatchForm(target: PopupTarget): Promise<number> {
       type: 'text',
       name: 'name',
       message: 'Job name (a-z 0-9 . _ -; empty: from the task)',
-      validate: (value: string) => (value === '' ? true : (nameProblem(context, value) ?? true)),
+      validate: (value: string) => (value === '' ? true : (nameProblem(context(), value) ?? true)),
     },
     { onCancel },
   );
   if (cancelled) return 0;
   const answer = await prompts(
-    { type: 'text', name: 'task', message: 'Task (Enter on an empty line: write it in $EDITOR)' },
+    { type: 'text', name: 'task', message: `Task for ${context().options.command} (Enter on an empty line: write it in $EDITOR)` },
     { onCancel },
   );
   if (cancelled) return 0;
@@ -79,13 +82,14 @@ export async function runDispatchForm(target: PopupTarget): Promise<number> {
     process.stdout.write('empty task: nothing dispatched\n');
     return 0;
   }
-  const jobName = name === '' ? freeNameFromTask(context, task) : (name as string);
+  const jobName = name === '' ? freeNameFromTask(context(), task) : (name as string);
   try {
+    const target = readPopupTarget();
     const { window } = dispatchJob(
-      { name: jobName, task: Buffer.from(task), dir: target.cwd, force: false, session: target.session },
+      { name: jobName, task: Buffer.from(task), dir: cwd, force: false, session: target.session },
       paneEnvironment(target.panePid),
     );
-    if (context.options.focus === 'on') switchClientToWindow(context.socket, window.windowId, target.client);
+    if (context().options.focus === 'on') switchClientToWindow(context().socket, window.windowId, target.client);
     return 0;
   } catch (error) {
     process.stdout.write(`\n${(error as Error).message}\npress any key to close\n`);
