@@ -57,6 +57,11 @@ for (;;) {
         last;
     }
     last if $read == 0;
+    # most output is plain text: pass it through untouched
+    if ($carry eq '' && $chunk !~ /[\x00-\x08\x0b-\x1f\x7f]/) {
+        syswrite(STDOUT, $chunk);
+        next;
+    }
     my $text = $carry . $chunk;
     $carry = '';
     if ($text =~ $unfinished && length($&) < $MAX_CARRY) {

@@ -7,8 +7,8 @@ import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
 import {
-  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths,
-  writeJobRecord, type JobRecord, type WorkspacePaths,
+  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, readJobsIndex, sameStamp, stampOf,
+  workspacePaths, writeJobRecord, writeJobsIndex, type JobRecord, type JobsIndex, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo, type ServerState } from './tmux.js';
 
@@ -211,9 +211,40 @@ export function listJobs(context: Context, scope: ListScope): JobView[] {
     }
   }
   // where a workspace lies says which project it belongs to, not the root its record names
-  const here = [...local].map((dir) => viewJob(context, dir));
+  const here = viewJobsWithIndex(context, context.jobsDir, [...local]);
   const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all);
   return [...here, ...there].sort(newestFirst);
+}
+
+const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
+
+// Views the jobs of one jobs folder, reusing what .index.json remembers of ended jobs
+// whose job.json and notes.md have not changed since (a stat each, instead of reading
+// and parsing both: it is what keeps `list` fast with 10,000 jobs). Live fields
+// (window, pane, session) always come from tmux.
+function viewJobsWithIndex(context: Context, jobsDir: string, dirs: string[]): JobView[] {
+  const index = readJobsIndex(jobsDir);
+  const fresh: JobsIndex = { version: 1, jobs: {} };
+  let changed = false;
+  const views = dirs.map((dir) => {
+    const name = basename(dir);
+    const stamp = stampOf(workspacePaths(dir));
+    const cached = index.jobs[name];
+    if (cached && stamp && sameStamp(cached.stamp, stamp)) {
+      fresh.jobs[name] = cached;
+      const pane = findJobPane(context, cached.view as JobRecord);
+      return { ...(cached.view as JobView), dir, window: pane?.windowId ?? null, pane: pane?.paneId ?? null, session: pane?.sessionName ?? null };
+    }
+    const view = viewJob(context, dir);
+    // the stamp taken before reading: a change during the read is seen next time
+    if (stamp && ENDED.has(view.state)) {
+      fresh.jobs[name] = { stamp, view: { ...view, window: null, pane: null, session: null } };
+    }
+    changed = true;
+    return view;
+  });
+  if (changed || Object.keys(index.jobs).length !== Object.keys(fresh.jobs).length) writeJobsIndex(jobsDir, fresh);
+  return views;
 }
 
 // Finds a job by name: in the current root first, else among the jobs with a window on this server.

@@ -213,6 +213,43 @@ export function withFileSystemHelp<T>(where: string, action: () => T): T {
   }
 }
 
+// What identifies a version of a workspace's record and notes: their mtimes and sizes.
+export type Stamp = [recordMtimeMs: number, recordSize: number, notesMtimeMs: number, notesSize: number];
+
+export type JobsIndex = { version: 1; jobs: Record<string, { stamp: Stamp; view: unknown }> };
+
+const INDEX_FILE = '.index.json';
+
+export function stampOf(paths: WorkspacePaths): Stamp | null {
+  const record = statSync(paths.record, { throwIfNoEntry: false });
+  if (!record?.isFile()) return null;
+  const notes = statSync(paths.notes, { throwIfNoEntry: false });
+  return [record.mtimeMs, record.size, notes?.mtimeMs ?? 0, notes?.size ?? 0];
+}
+
+export function sameStamp(a: Stamp, b: Stamp): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+// The jobs folder's index of ended jobs; an unreadable one is simply empty (it is a cache).
+export function readJobsIndex(jobsDir: string): JobsIndex {
+  try {
+    const index = JSON.parse(readFileSync(join(jobsDir, INDEX_FILE), 'utf8')) as JobsIndex;
+    if (index.version === 1 && typeof index.jobs === 'object' && index.jobs !== null) return index;
+  } catch {
+    // missing or garbled: rebuilt by this read
+  }
+  return { version: 1, jobs: {} };
+}
+
+export function writeJobsIndex(jobsDir: string, index: JobsIndex): void {
+  try {
+    writeFileAtomically(join(jobsDir, INDEX_FILE), JSON.stringify(index));
+  } catch {
+    // a read-only jobs folder: list works without its cache
+  }
+}
+
 // Readies a finished job's workspace for another run: log.txt becomes log.1.txt
 // (older logs move up one number); notes.md and artifacts/ stay.
 export function rotateForRerun(paths: WorkspacePaths): void {

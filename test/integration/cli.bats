@@ -206,3 +206,25 @@ load helpers
   assert_failure 2
   assert_output --partial "no job named ghost"
 }
+
+@test "list's index of ended jobs never shows stale data: new notes, reruns, removals" {
+  "$JR" dispatch cached "t" --command "$AGENT exit 0"
+  "$JR" wait cached
+  run "$JR" list
+  [ -f "$PROJECT/.claude-local/jobs/.index.json" ]
+  echo "- a note written after the end" >>"$(workspace cached)/notes.md"
+  run "$JR" list
+  assert_line --regexp '^cached +done .*- a note written after the end$'
+  "$JR" dispatch cached "t" --force --command "$AGENT sleep"
+  run "$JR" list
+  assert_line --regexp '^cached +running'
+  "$JR" kill cached
+  "$JR" rm cached
+  run "$JR" list --json
+  assert_output "[]"
+  echo 'garbage' >"$PROJECT/.claude-local/jobs/.index.json"
+  "$JR" dispatch after "t" --command "$AGENT exit 0"
+  "$JR" wait after
+  run "$JR" list
+  assert_line --regexp '^after +done'
+}
