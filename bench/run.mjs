@@ -143,37 +143,48 @@ const nodeFloor = stats(await measure(() => run('node', ['-e', '0'])));
 const tmuxFloor = stats(await measure(() => run('tmux', ['display-message', '-p', 'x'])));
 console.error(`floors: node -e 0 ${nodeFloor.median.toFixed(1)} ms, tmux call ${tmuxFloor.median.toFixed(1)} ms`);
 
-// --- CLI ----------------------------------------------------------------------------------
-record('CLI cold start', 'scripts/job-runner --version / node -e 0', await measure(() => run(JR, ['--version'])), nodeFloor, 1.25);
+// The node floor again, right before a case: on a shared machine the load drifts within
+// a run, and a ratio is only fair to a floor measured under the same load.
+async function nodeFloorNow() {
+  return stats(await measure(() => run('node', ['-e', '0']), Math.max(5, Math.ceil(RUNS / 2))));
+}
 
+// --- CLI ----------------------------------------------------------------------------------
+record('CLI cold start', 'scripts/job-runner --version / node -e 0', await measure(() => run(JR, ['--version'])), await nodeFloorNow(), 1.25);
+
+const dispatchFloor = await nodeFloorNow();
 const dispatchTimes = await measure((i) => run(DISPATCH, [`bench-${i}`, 'a benchmark task'], { cwd: project }));
-record('dispatch, CLI', 'scripts/dispatch.sh NAME TASK until the window exists / node -e 0', dispatchTimes, nodeFloor, 1.7);
+record('dispatch, CLI', 'scripts/dispatch.sh NAME TASK until the window exists / node -e 0', dispatchTimes, dispatchFloor, 1.7);
 const referenceTimes = await measure((i) => {
   const ws = join(project, 'manual', `ref-${i}`);
   run('bash', ['-c', `mkdir -p "${ws}" && tmux new-window -d -n "ref-${i}" "${AGENT} sleep 'a benchmark task' 2>&1 | tee ${ws}/log.txt; exec bash"`]);
 });
-record('dispatch, reference', 'mkdir + tmux new-window "agent | tee log" (the hand-made pattern) / node -e 0', referenceTimes, nodeFloor, null, {
+record('dispatch, reference', 'mkdir + tmux new-window "agent | tee log" (the hand-made pattern) / node -e 0', referenceTimes, dispatchFloor, null, {
   note: 'for context: no record, no exit code, a pipe instead of a terminal',
 });
 run('tmux', ['kill-session', '-t', 'jobs']);
 for (let i = 0; i < WARMUP + RUNS; i++) run('tmux', ['kill-window', '-t', `main:ref-${i}`], { allowFailure: true });
 
 // --- popups ---------------------------------------------------------------------------------
+const popupFloor = await nodeFloorNow();
 record('popup ready', 'dispatch popup helper start to first prompt drawn / node -e 0',
-  await measure(() => timeUntilDrawn('dispatch', project, 'Job name')), nodeFloor, 1.3);
+  await measure(() => timeUntilDrawn('dispatch', project, 'Job name')), popupFloor, 1.3);
 
 const root1k = join(base, 'root-1k');
 const root10k = join(base, 'root-10k');
 makeFinishedJobs(root1k, 1000);
 makeFinishedJobs(root10k, 10000);
+const pickerFloor = await nodeFloorNow();
 record('picker, 1,000 jobs', 'picker helper start to list drawn / node -e 0',
-  await measure(() => timeUntilDrawn('picker', root1k, 'enter go')), nodeFloor, 1.6);
+  await measure(() => timeUntilDrawn('picker', root1k, 'enter go')), pickerFloor, 1.6);
 
 // --- list -----------------------------------------------------------------------------------
+const list1kFloor = await nodeFloorNow();
 const list1k = await measure(() => run(JR, ['list', '--json', '--dir', root1k]));
-record('list, 1,000 finished jobs', 'list --json / node -e 0', list1k, nodeFloor, 1.5);
+record('list, 1,000 finished jobs', 'list --json / node -e 0', list1k, list1kFloor, 1.5);
+const list10kFloor = await nodeFloorNow();
 const list10k = await measure(() => run(JR, ['list', '--json', '--dir', root10k]), Math.min(RUNS, 7));
-record('list, 10,000 finished jobs', 'list --json / node -e 0', list10k, nodeFloor, 4, {
+record('list, 10,000 finished jobs', 'list --json / node -e 0', list10k, list10kFloor, 4, {
   scaling: stats(list10k).median / stats(list1k).median,
   scalingTarget: 4,
 });
@@ -282,7 +293,7 @@ const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[
 const line = (cells) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}, ${spawnSync('tmux', ['-V'], { encoding: 'utf8' }).stdout.trim()}`;
 console.log(`machine: ${machine}`);
-console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms, one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
+console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms at the start (each ratio uses one measured just before its case), one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
