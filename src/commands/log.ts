@@ -65,9 +65,10 @@ function viewJobState(context: Context, dir: string): JobState {
   return viewJob(context, dir).state;
 }
 
+const buffer = Buffer.alloc(CHUNK);
+
 // Copies what the file holds past offset to stdout; returns the new offset.
 function copyFrom(fd: number, offset: number, io: CommandIO): number {
-  const buffer = Buffer.alloc(CHUNK);
   for (;;) {
     const read = readSync(fd, buffer, 0, CHUNK, offset);
     if (read === 0) return offset;

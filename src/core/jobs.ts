@@ -228,7 +228,7 @@ function viewJobsWithIndex(context: Context, jobsDir: string, dirs: string[]): J
   let changed = false;
   const views = dirs.map((dir) => {
     const name = basename(dir);
-    const stamp = stampOf(workspacePaths(dir));
+    const stamp = stampOf(dir);
     const cached = index.jobs[name];
     if (cached && stamp && sameStamp(cached.stamp, stamp)) {
       fresh.jobs[name] = cached;

@@ -220,10 +220,10 @@ export type JobsIndex = { version: 1; jobs: Record<string, { stamp: Stamp; view:
 
 const INDEX_FILE = '.index.json';
 
-export function stampOf(paths: WorkspacePaths): Stamp | null {
-  const record = statSync(paths.record, { throwIfNoEntry: false });
+export function stampOf(dir: string): Stamp | null {
+  const record = statSync(`${dir}/job.json`, { throwIfNoEntry: false });
   if (!record?.isFile()) return null;
-  const notes = statSync(paths.notes, { throwIfNoEntry: false });
+  const notes = statSync(`${dir}/notes.md`, { throwIfNoEntry: false });
   return [record.mtimeMs, record.size, notes?.mtimeMs ?? 0, notes?.size ?? 0];
 }
 

@@ -28,7 +28,6 @@ export type PaneInfo = {
 
 export type ServerState = {
   socket: string;
-  running: boolean;
   // the server's #{version}; empty when no server runs
   version: string;
   options: Partial<Record<OptionKey, string>>;
@@ -141,7 +140,7 @@ export function queryServer(socket: string): ServerState {
   const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
   if (!result.ok) {
     if (!isNoServer(result.stderr)) throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
-    return { socket, running: false, version: '', options: readConfiguredOptions(socket), panes: [] };
+    return { socket, version: '', options: readConfiguredOptions(socket), panes: [] };
   }
   const [optionsLine, ...paneLines] = splitRecords(result.stdout);
   const values = optionsLine!.split(SEP);
@@ -149,7 +148,7 @@ export function queryServer(socket: string): ServerState {
   OPTION_KEYS.forEach((key, i) => {
     options[key] = values[i + 1] ?? '';
   });
-  return { socket, running: true, version: values[0] ?? '', options, panes: paneLines.map(parsePaneLine) };
+  return { socket, version: values[0] ?? '', options, panes: paneLines.map(parsePaneLine) };
 }
 
 // Set while tmux starts only to read the user's config: the plugin, loaded by that
