@@ -108,7 +108,7 @@ open_dispatch_popup() {
   press q
   "$JR" dispatch victim "t" --dir "$PROJECT"
   press C-b L
-  wait_until screen_shows "victim"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> victim +running'"
   press k
   wait_until screen_shows "kill victim? [y/N]"
   press y

@@ -37,3 +37,33 @@ CONF
   assert_success
   wait_until bash -c "[ \"\$(tmux display -p '#{@job-runner-running}')\" = 1 ]"
 }
+
+teardown() {
+  detach_outer
+  tmux kill-server 2>/dev/null || true
+}
+
+@test "after a TPM install: prefix+J dispatches, the status count changes, prefix+L lands on the job's window" {
+  "$TPM/bin/install_plugins"
+  tmux set -g @job-runner-command "$AGENT sleep"
+  tmux source-file "$HOME/.tmux.conf"
+  tmux send-keys -t main "cd '$PROJECT'" Enter
+  attach_client
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -q 'jobs: 0'"
+  press C-b J
+  wait_until screen_shows "Job name"
+  type_text "via-tpm"
+  press Enter
+  wait_until screen_shows "Task"
+  type_text "a task from the popup"
+  press Enter
+  wait_until test -f "$(workspace via-tpm)/job.json"
+  # the status line the person looks at says one job runs
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -q 'jobs: 1'"
+  window=$(job_field via-tpm window)
+  [ "$(client_window)" != "$window" ]
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> via-tpm +running'"
+  press Enter
+  wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_id}')\" = '$window' ]"
+}
