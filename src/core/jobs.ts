@@ -155,6 +155,8 @@ function corruptView(dir: string, problem: string): JobView {
 }
 
 const NOTE_TAIL = Buffer.alloc(4096);
+// CSI and OSC sequences whole, then any other control character
+const TERMINAL_CONTROLS = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f]/g;
 
 // The last line of notes.md that is a note: not empty, not a heading, not a quote
 // (the seeded header), not a rule. Read from the file's end.
@@ -171,7 +173,8 @@ export function lastNoteLine(path: string): string | null {
     readSync(fd, NOTE_TAIL, 0, length, size - length);
     const lines = NOTE_TAIL.toString('utf8', 0, length)
       .split('\n')
-      .map((line) => line.trim())
+      // an agent's escape sequences must not reach the terminal of whoever lists jobs
+      .map((line) => line.replace(TERMINAL_CONTROLS, '').trim())
       .filter((line) => line !== '' && !/^(#|>|---)/.test(line));
     return lines.at(-1) ?? null;
   } finally {

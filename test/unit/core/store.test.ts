@@ -116,3 +116,14 @@ describe('findProjectRoot and excludeFromGit', () => {
     expect(readFileSync(join(main, 'info', 'exclude'), 'utf8')).toContain('/.claude-local/jobs/');
   });
 });
+
+describe('lastNoteLine', () => {
+  it('skips the seeded header, headings, quotes and rules, and drops control characters', async () => {
+    const { lastNoteLine } = await import('../../../src/core/jobs.js');
+    const notes = join(dir, 'notes.md');
+    writeFileSync(notes, '# Job api\n\n> Task: t\n> Started: now\n\n');
+    expect(lastNoteLine(notes)).toBeNull();
+    writeFileSync(notes, '# Job api\n\n- first\n- \x1b[2Jsecond \x1b]0;x\x07done\n## Heading\n---\n\n');
+    expect(lastNoteLine(notes)).toBe('- second done');
+  });
+});
