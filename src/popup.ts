@@ -3,14 +3,14 @@
 import { checkNodeVersion } from './core/node-version.js';
 import { runDispatchForm } from './ui/dispatch-form.js';
 import { runPicker } from './ui/picker.js';
-import { readPopupTarget, waitForKey } from './ui/popup-io.js';
+import { waitForKey } from './ui/popup-io.js';
 
 async function main([which]: string[]): Promise<number> {
   try {
     const nodeProblem = checkNodeVersion(process.versions.node);
     if (nodeProblem) throw new Error(nodeProblem);
     if (which === 'dispatch') return await runDispatchForm(process.cwd());
-    if (which === 'picker') return await runPicker(readPopupTarget());
+    if (which === 'picker') return await runPicker(process.cwd());
     throw new Error(`unknown popup ${JSON.stringify(which)}: dispatch or picker`);
   } catch (error) {
     process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);

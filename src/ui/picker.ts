@@ -10,7 +10,7 @@ import { isLive } from '../core/state.js';
 import { workspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
-import { paneEnvironment, type PopupTarget } from './popup-io.js';
+import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
 
 const FOOTER = 'enter go · l log · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
 const FILTER_FOOTER = 'type to filter · enter go · esc done typing (esc again clears)';
@@ -34,7 +34,8 @@ class Picker {
 
   constructor(
     private readonly context: Context,
-    private readonly target: PopupTarget,
+    // where the picker was opened: asked of tmux only when an action needs it
+    private readonly target: () => PopupTarget,
   ) {}
 
   run(): Promise<number> {
@@ -142,7 +143,7 @@ class Picker {
       this.message = `${job.name} has no window (${job.state}): l shows its log`;
       return this.render();
     }
-    switchClientToWindow(job.socket, job.window, this.target.client);
+    switchClientToWindow(job.socket, job.window, this.target().client);
     this.finish(0);
   }
 
@@ -186,8 +187,8 @@ class Picker {
   private rerun(job: JobView): string {
     const task = readFileSync(workspacePaths(job.dir).task);
     dispatchJob(
-      { name: job.name, task, command: job.command, dir: job.root, force: true, session: this.target.session },
-      paneEnvironment(this.target.panePid),
+      { name: job.name, task, command: job.command, dir: job.root, force: true, session: this.target().session },
+      paneEnvironment(this.target().panePid),
     );
     return `${job.name}: running again (previous log kept as log.1.txt)`;
   }
@@ -258,6 +259,7 @@ function listArtifacts(dir: string): string {
   return header + (lines.length ? `${lines.join('\n')}\n` : '(empty)\n');
 }
 
-export function runPicker(target: PopupTarget): Promise<number> {
-  return new Picker(loadContext(target.cwd, process.env), target).run();
+export function runPicker(cwd: string): Promise<number> {
+  let target: PopupTarget | undefined;
+  return new Picker(loadContext(cwd, process.env), () => (target ??= readPopupTarget())).run();
 }
