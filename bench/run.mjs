@@ -39,7 +39,9 @@ async function measure(fn, runs = RUNS) {
   for (let i = 0; i < WARMUP + runs; i++) {
     const start = now();
     const end = await fn(i);
-    if (i >= WARMUP) times.push((typeof end === 'number' ? end : now()) - start);
+    // fn may report its own start and end ({ start, end }), or only its end
+    const span = typeof end === 'object' && end !== null ? end : { start, end: typeof end === 'number' ? end : now() };
+    if (i >= WARMUP) times.push(span.end - span.start);
   }
   return times;
 }
@@ -143,17 +145,28 @@ const nodeFloor = stats(await measure(() => run('node', ['-e', '0'])));
 const tmuxFloor = stats(await measure(() => run('tmux', ['display-message', '-p', 'x'])));
 console.error(`floors: node -e 0 ${nodeFloor.median.toFixed(1)} ms, tmux call ${tmuxFloor.median.toFixed(1)} ms`);
 
-// The node floor again, right before a case: on a shared machine the load drifts within
-// a run, and a ratio is only fair to a floor measured under the same load.
-async function nodeFloorNow() {
-  return stats(await measure(() => run('node', ['-e', '0']), Math.max(5, Math.ceil(RUNS / 2))));
+// A case and the node floor, run alternately (floor, case, floor, case...): on a shared
+// machine the load drifts, and a ratio is only fair to a floor measured under the same load.
+async function measureAgainstFloor(fn, runs = RUNS) {
+  const floor = [];
+  const times = await measure(async (i) => {
+    const start = now();
+    run('node', ['-e', '0']);
+    if (i >= WARMUP) floor.push(now() - start);
+    const caseStart = now();
+    const end = await fn(i);
+    return { start: caseStart, end: typeof end === 'number' ? end : now() };
+  }, runs);
+  return { times, floor: stats(floor) };
 }
 
 // --- CLI ----------------------------------------------------------------------------------
-record('CLI cold start', 'scripts/job-runner --version / node -e 0', await measure(() => run(JR, ['--version'])), await nodeFloorNow(), 1.25);
+{
+  const { times, floor } = await measureAgainstFloor(() => run(JR, ['--version']));
+  record('CLI cold start', 'scripts/job-runner --version / node -e 0', times, floor, 1.25);
+}
 
-const dispatchFloor = await nodeFloorNow();
-const dispatchTimes = await measure((i) => run(DISPATCH, [`bench-${i}`, 'a benchmark task'], { cwd: project }));
+const { times: dispatchTimes, floor: dispatchFloor } = await measureAgainstFloor((i) => run(DISPATCH, [`bench-${i}`, 'a benchmark task'], { cwd: project }));
 record('dispatch, CLI', 'scripts/dispatch.sh NAME TASK until the window exists / node -e 0', dispatchTimes, dispatchFloor, 1.7);
 const referenceTimes = await measure((i) => {
   const ws = join(project, 'manual', `ref-${i}`);
@@ -166,24 +179,24 @@ run('tmux', ['kill-session', '-t', 'jobs']);
 for (let i = 0; i < WARMUP + RUNS; i++) run('tmux', ['kill-window', '-t', `main:ref-${i}`], { allowFailure: true });
 
 // --- popups ---------------------------------------------------------------------------------
-const popupFloor = await nodeFloorNow();
-record('popup ready', 'dispatch popup helper start to first prompt drawn / node -e 0',
-  await measure(() => timeUntilDrawn('dispatch', project, 'Job name')), popupFloor, 1.3);
+{
+  const { times, floor } = await measureAgainstFloor(() => timeUntilDrawn('dispatch', project, 'Job name'));
+  record('popup ready', 'dispatch popup helper start to first prompt drawn / node -e 0', times, floor, 1.3);
+}
 
 const root1k = join(base, 'root-1k');
 const root10k = join(base, 'root-10k');
 makeFinishedJobs(root1k, 1000);
 makeFinishedJobs(root10k, 10000);
-const pickerFloor = await nodeFloorNow();
-record('picker, 1,000 jobs', 'picker helper start to list drawn / node -e 0',
-  await measure(() => timeUntilDrawn('picker', root1k, 'enter go')), pickerFloor, 1.6);
+{
+  const { times, floor } = await measureAgainstFloor(() => timeUntilDrawn('picker', root1k, 'enter go'));
+  record('picker, 1,000 jobs', 'picker helper start to list drawn / node -e 0', times, floor, 1.6);
+}
 
 // --- list -----------------------------------------------------------------------------------
-const list1kFloor = await nodeFloorNow();
-const list1k = await measure(() => run(JR, ['list', '--json', '--dir', root1k]));
+const { times: list1k, floor: list1kFloor } = await measureAgainstFloor(() => run(JR, ['list', '--json', '--dir', root1k]));
 record('list, 1,000 finished jobs', 'list --json / node -e 0', list1k, list1kFloor, 1.5);
-const list10kFloor = await nodeFloorNow();
-const list10k = await measure(() => run(JR, ['list', '--json', '--dir', root10k]), Math.min(RUNS, 7));
+const { times: list10k, floor: list10kFloor } = await measureAgainstFloor(() => run(JR, ['list', '--json', '--dir', root10k]), Math.min(RUNS, 7));
 record('list, 10,000 finished jobs', 'list --json / node -e 0', list10k, list10kFloor, 4, {
   scaling: stats(list10k).median / stats(list1k).median,
   scalingTarget: 4,
@@ -237,18 +250,22 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
 // --- log capture --------------------------------------------------------------------------------
 {
   const lines = 6_000_000;
-  const withLog = await measure(async (i) => {
-    const name = `flood-${i}`;
-    run(JR, ['dispatch', name, 'flood', '--command', `seq 1 ${lines}; true`], { cwd: project });
-    const exitFile = join(project, '.claude-local', 'jobs', name, '.run', 'exit');
+  // alternately, so that both see the same load
+  const withLog = [];
+  const withoutLog = [];
+  for (let i = 0; i < 4; i++) {
+    let start = now();
+    run(JR, ['dispatch', `flood-${i}`, 'flood', '--command', `seq 1 ${lines}; true`], { cwd: project });
+    const exitFile = join(project, '.claude-local', 'jobs', `flood-${i}`, '.run', 'exit');
     await waitFor(() => existsSync(exitFile), 300_000, 20);
-  }, 3);
-  const withoutLog = await measure(async (i) => {
+    if (i > 0) withLog.push(now() - start);
     const done = join(base, `plain-${i}.done`);
+    start = now();
     run('tmux', ['new-window', '-d', '-n', `plain-${i}`, `seq 1 ${lines}; touch ${done}; exec bash`]);
     await waitFor(() => existsSync(done), 300_000, 20);
-  }, 3);
-  const log = readFileSync(join(project, '.claude-local', 'jobs', `flood-${WARMUP + 2}`, 'log.txt'), 'utf8');
+    if (i > 0) withoutLog.push(now() - start);
+  }
+  const log = readFileSync(join(project, '.claude-local', 'jobs', 'flood-3', 'log.txt'), 'utf8');
   const numbers = log.split('\n').filter((line) => /^\d+$/.test(line));
   const complete = numbers.length === lines && numbers[0] === '1' && numbers.at(-1) === String(lines);
   const withStats = stats(withLog);
@@ -293,7 +310,7 @@ const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[
 const line = (cells) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}, ${spawnSync('tmux', ['-V'], { encoding: 'utf8' }).stdout.trim()}`;
 console.log(`machine: ${machine}`);
-console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms at the start (each ratio uses one measured just before its case), one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
+console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms at the start (each ratio uses floor runs alternated with its own runs), one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
