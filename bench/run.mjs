@@ -40,7 +40,7 @@ async function measure(fn, runs = RUNS) {
     const start = now();
     const end = await fn(i);
     // fn may report its own start and end ({ start, end }), or only its end
-    const span = typeof end === 'object' && end !== null ? end : { start, end: typeof end === 'number' ? end : now() };
+    const span = end && typeof end === 'object' && 'start' in end ? end : { start, end: typeof end === 'number' ? end : now() };
     if (i >= WARMUP) times.push(span.end - span.start);
   }
   return times;
