@@ -1,19 +1,18 @@
 // attach NAME: takes the client to the job's window, or says how to get there from outside tmux.
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { shellQuote } from '../core/format.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { currentSocketPath, switchClientToWindow } from '../core/tmux.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const attachSpec: VerbSpec = {
   name: 'attach',
   usage: 'attach NAME',
   summary: "Switches this tmux client to the job's window; outside tmux, prints the command that attaches to it.",
   options: {
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

@@ -1,12 +1,11 @@
 // clean: removes the workspaces of this project's ended jobs; never a running one.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
 import { listJobNames } from '../core/store.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 import { removeJobWorkspace } from './rm.js';
 
 export const cleanSpec: VerbSpec = {
@@ -18,8 +17,8 @@ export const cleanSpec: VerbSpec = {
   options: {
     'older-than': { type: 'string', value: 'DURATION', help: 'only jobs that ended (or started, if lost) longer ago: 90m, 12h, 7d' },
     'dry-run': { type: 'boolean', short: 'n', help: 'print what would be removed, remove nothing' },
-    dir: { type: 'string', value: 'PATH', help: 'clean as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 0,
   maxPositionals: 0,

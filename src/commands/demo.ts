@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { VerbSpec } from '../core/args.js';
+import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable, shellQuote } from '../core/format.js';
 import { listJobs, loadContext, viewJob } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
@@ -21,7 +21,7 @@ export const demoSpec: VerbSpec = {
     'fails, one asks a question and waits for your answer in its window. Inside or outside tmux.',
   options: {
     dir: { type: 'string', value: 'PATH', help: 'project folder for the demo jobs (default: ~/.cache/tmux-job-runner-demo)' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    help: HELP_OPTION,
   },
   minPositionals: 0,
   maxPositionals: 0,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildPrompt, serializeEnvironment } from '../core/agent.js';
-import type { VerbSpec } from '../core/args.js';
+import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
@@ -28,7 +28,7 @@ export const dispatchSpec: VerbSpec = {
     command: { type: 'string', value: 'CMD', help: 'agent command line for this job (default: @job-runner-command, "claude")' },
     dir: { type: 'string', value: 'PATH', help: 'dispatch as if from PATH (its git top-level is the root)' },
     force: { type: 'boolean', help: "run again under a finished job's name (log.txt kept as log.1.txt)" },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 2,

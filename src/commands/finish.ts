@@ -3,7 +3,7 @@
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { VerbSpec } from '../core/args.js';
+import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
@@ -16,7 +16,7 @@ export const finishSpec: VerbSpec = {
   name: '_finish',
   usage: '_finish WORKSPACE JOB_ID EXIT_CODE ENDED_SECONDS',
   summary: 'Internal: records the end of a job (called by scripts/run-job.sh).',
-  options: { help: { type: 'boolean', short: 'h', help: 'show this help' } },
+  options: { help: HELP_OPTION },
   minPositionals: 4,
   maxPositionals: 4,
 };

@@ -24,3 +24,8 @@ export function processIO(): CommandIO {
     err: (text) => process.stderr.write(text),
   };
 }
+
+// The folder a verb acts from: --dir PATH (relative to the caller's), else the caller's.
+export function resolveDir(io: CommandIO, dir: string | boolean | undefined): string {
+  return typeof dir === 'string' ? resolve(io.cwd, dir) : io.cwd;
+}

@@ -1,11 +1,10 @@
 // kill NAME: stops a running job's agent; the job ends as "killed" and its window stays open.
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, findJobPane, loadContext, requireReadable, viewJob, type Context, type JobView } from '../core/jobs.js';
 import { markKillRequested, readJobRecord, workspacePaths } from '../core/store.js';
 import { killWindow } from '../core/tmux.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const killSpec: VerbSpec = {
   name: 'kill',
@@ -14,8 +13,8 @@ export const killSpec: VerbSpec = {
     "Stops a running job: SIGTERM to its agent, SIGKILL after 5 seconds if it is still there.\n" +
     'The job ends as "killed"; its window stays open with the log and a shell.',
   options: {
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

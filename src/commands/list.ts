@@ -1,9 +1,8 @@
 // list: the jobs of this project and every job with a window on this tmux server.
-import { resolve } from 'node:path';
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable } from '../core/format.js';
 import { jobRunTime, listJobs, loadContext, type JobView } from '../core/jobs.js';
-import type { CommandIO } from './io.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec: VerbSpec = {
   name: 'list',
@@ -14,8 +13,8 @@ export const listSpec: VerbSpec = {
   options: {
     json: { type: 'boolean', help: 'print a JSON array of job objects' },
     all: { type: 'boolean', short: 'a', help: 'add the finished jobs of every project that has a job window open' },
-    dir: { type: 'string', value: 'PATH', help: 'list as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 0,
   maxPositionals: 0,
@@ -47,10 +46,6 @@ export function runList(options: Record<string, string | boolean | undefined>, _
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || process.stdout.columns || 120)}\n`);
   return 0;
-}
-
-export function resolveDir(io: CommandIO, dir: string | boolean | undefined): string {
-  return typeof dir === 'string' ? resolve(io.cwd, dir) : io.cwd;
 }
 
 function exitColumn(job: JobView): string {

@@ -1,12 +1,11 @@
 // log NAME: prints the job's log.txt; -n keeps the last lines, -f follows it while the job runs.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
 import { workspacePaths } from '../core/store.js';
 import { isLive, type JobState } from '../core/state.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const logSpec: VerbSpec = {
   name: 'log',
@@ -15,8 +14,8 @@ export const logSpec: VerbSpec = {
   options: {
     follow: { type: 'boolean', short: 'f', help: 'keep printing new output until the job ends' },
     lines: { type: 'string', short: 'n', value: 'LINES', help: 'print only the last LINES lines' },
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

@@ -1,19 +1,18 @@
 // notes NAME: prints the job's notes.md.
 import { readFileSync } from 'node:fs';
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { workspacePaths } from '../core/store.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const notesSpec: VerbSpec = {
   name: 'notes',
   usage: 'notes NAME',
   summary: "Prints the job's notes.md: what the agent wrote about its progress, decisions and questions.",
   options: {
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

@@ -1,14 +1,13 @@
 // rm NAME: deletes a finished job's workspace; a live job only with --force (killed first).
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext, type JobView } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
 import { isLive } from '../core/state.js';
-import type { CommandIO } from './io.js';
+import { resolveDir, type CommandIO } from './io.js';
 import { stopJob } from './kill.js';
-import { resolveDir } from './list.js';
 
 export const rmSpec: VerbSpec = {
   name: 'rm',
@@ -16,8 +15,8 @@ export const rmSpec: VerbSpec = {
   summary: "Deletes a job's workspace (log, notes, artifacts). A running job is refused unless --force, which kills it first.",
   options: {
     force: { type: 'boolean', short: 'f', help: 'kill the job first if it is running' },
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

@@ -1,8 +1,8 @@
 // show NAME: one job's record, reconciled with tmux.
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { findJob, jobRunTime, loadContext } from '../core/jobs.js';
-import type { CommandIO } from './io.js';
-import { resolveDir, toJson } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
+import { toJson } from './list.js';
 
 export const showSpec: VerbSpec = {
   name: 'show',
@@ -10,8 +10,8 @@ export const showSpec: VerbSpec = {
   summary: "Shows one job: state, exit code, times, window, command, task and its files.",
   options: {
     json: { type: 'boolean', help: 'print the job as a JSON object' },
-    dir: { type: 'string', value: 'PATH', help: 'look the job up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,

@@ -1,6 +1,6 @@
 // _status (internal): recounts the jobs of this tmux server into the status-line options.
 // Run by the plugin at load and by its hooks when a window closes.
-import type { VerbSpec } from '../core/args.js';
+import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { loadContext } from '../core/jobs.js';
 import type { CommandIO } from './io.js';
@@ -11,7 +11,7 @@ export const statusSpec: VerbSpec = {
   summary: 'Internal: updates @job-runner-running, @job-runner-total and @job-runner-failed.',
   options: {
     print: { type: 'boolean', help: 'also print the counts' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    help: HELP_OPTION,
   },
   minPositionals: 0,
   maxPositionals: 0,

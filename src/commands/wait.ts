@@ -1,10 +1,9 @@
 // wait NAME...: blocks until the jobs end; exits with the job's status (124 on timeout).
-import type { VerbSpec } from '../core/args.js';
+import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { findJob, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
 import { isLive } from '../core/state.js';
-import type { CommandIO } from './io.js';
-import { resolveDir } from './list.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const waitSpec: VerbSpec = {
   name: 'wait',
@@ -14,8 +13,8 @@ export const waitSpec: VerbSpec = {
     'the first job (in the order given) that failed, 1 for a job lost or killed without one, 124 on timeout.',
   options: {
     timeout: { type: 'string', value: 'SECONDS', help: 'give up after SECONDS (exit 124)' },
-    dir: { type: 'string', value: 'PATH', help: 'look the jobs up as if from PATH' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    dir: DIR_OPTION,
+    help: HELP_OPTION,
   },
   minPositionals: 1,
   maxPositionals: Number.POSITIVE_INFINITY,

@@ -18,6 +18,10 @@ export type VerbSpec = {
   maxPositionals: number;
 };
 
+// Options most verbs share.
+export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' };
+export const DIR_OPTION: OptionSpec = { type: 'string', value: 'PATH', help: 'act as if run from PATH' };
+
 export type ParsedArgs = {
   options: Record<string, string | boolean | undefined>;
   positionals: string[];
