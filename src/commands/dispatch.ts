@@ -174,7 +174,10 @@ function startJob(
     });
   } catch (error) {
     if (previous) {
+      // the old record back; the wrapper never ran, so its files (the saved environment
+      // holds secrets) go
       writeJobRecord(paths, previous);
+      rmSync(paths.run, { recursive: true, force: true });
     } else {
       removeWorkspace(paths);
     }

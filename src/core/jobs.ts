@@ -10,7 +10,7 @@ import {
   findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, readJobsIndex, sameStamp, stampOf,
   workspacePaths, writeJobRecord, writeJobsIndex, type JobRecord, type JobsIndex, type WorkspacePaths,
 } from './store.js';
-import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo, type ServerState } from './tmux.js';
+import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
 
 export type Context = {
   // the directory the command acts from, its project root and jobs folder
@@ -19,7 +19,6 @@ export type Context = {
   jobsDir: string;
   socket: string;
   insideTmux: boolean;
-  server: ServerState;
   options: Options;
   panesBySocket: Map<string, PaneInfo[]>;
 };
@@ -42,7 +41,6 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
     jobsDir: jobsDirOf(root, options.jobsDir),
     socket,
     insideTmux: Boolean(env.TMUX),
-    server,
     options,
     panesBySocket: new Map([[socket, server.panes]]),
   };

@@ -28,7 +28,7 @@ export type PaneInfo = {
 
 export type ServerState = {
   socket: string;
-  // the server's #{version}; empty when no server runs
+  // the server's #{version}; empty when tmux could not be asked
   version: string;
   options: Partial<Record<OptionKey, string>>;
   panes: PaneInfo[];
@@ -36,18 +36,8 @@ export type ServerState = {
 
 // The socket tmux itself would use: $TMUX inside tmux, else $TMUX_TMPDIR/tmux-UID/default.
 export function currentSocketPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromTmux = env.TMUX?.split(',')[0];
-  if (fromTmux) return fromTmux;
-  const key = `${env.TMUX_TMPDIR ?? ''}`;
-  let path = defaultSockets.get(key);
-  if (!path) {
-    path = defaultSocketPath(env);
-    defaultSockets.set(key, path);
-  }
-  return path;
+  return env.TMUX?.split(',')[0] || defaultSocketPath(env);
 }
-
-const defaultSockets = new Map<string, string>();
 
 // tmux creates its socket folder (tmux-UID, 0700) only when it picks the path itself.
 function ensureSocketFolder(socket: string): void {
@@ -140,15 +130,20 @@ export function queryServer(socket: string): ServerState {
   const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
   if (!result.ok) {
     if (!isNoServer(result.stderr)) throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
-    return { socket, version: '', options: readConfiguredOptions(socket), panes: [] };
+    return { socket, ...readConfiguredOptions(socket), panes: [] };
   }
-  const [optionsLine, ...paneLines] = splitRecords(result.stdout);
-  const values = optionsLine!.split(SEP);
+  const [optionsRecord, ...paneLines] = splitRecords(result.stdout);
+  return { socket, ...parseOptionsRecord(optionsRecord ?? ''), panes: paneLines.map(parsePaneLine) };
+}
+
+// "#{version}SEP<each option>" -> the version and the options.
+function parseOptionsRecord(record: string): Pick<ServerState, 'version' | 'options'> {
+  const [version, ...values] = record.split(SEP);
   const options: Partial<Record<OptionKey, string>> = {};
   OPTION_KEYS.forEach((key, i) => {
-    options[key] = values[i + 1] ?? '';
+    options[key] = values[i] ?? '';
   });
-  return { socket, version: values[0] ?? '', options, panes: paneLines.map(parsePaneLine) };
+  return { version: version ?? '', options };
 }
 
 // Set while tmux starts only to read the user's config: the plugin, loaded by that
@@ -156,20 +151,15 @@ export function queryServer(socket: string): ServerState {
 export const READING_CONFIG_VARIABLE = 'JOB_RUNNER_READING_CONFIG';
 
 // With no server running, the options are those ~/.tmux.conf sets: a short-lived server
-// loads it (it exits again, as it has no session).
-function readConfiguredOptions(socket: string): Partial<Record<OptionKey, string>> {
-  if (process.env[READING_CONFIG_VARIABLE]) return {};
+// loads it (it exits again, as it has no session), and tells its version on the way.
+function readConfiguredOptions(socket: string): Pick<ServerState, 'version' | 'options'> {
+  if (process.env[READING_CONFIG_VARIABLE]) return { version: '', options: {} };
   const result = runTmux(socket, ['start-server', ';', 'display-message', '-p', OPTIONS_FORMAT], {
     ...process.env,
     [READING_CONFIG_VARIABLE]: '1',
   });
-  if (!result.ok) return {};
-  const values = (splitRecords(result.stdout)[0] ?? '').split(SEP);
-  const options: Partial<Record<OptionKey, string>> = {};
-  OPTION_KEYS.forEach((key, i) => {
-    options[key] = values[i + 1] ?? '';
-  });
-  return options;
+  if (!result.ok) return { version: '', options: {} };
+  return parseOptionsRecord(splitRecords(result.stdout)[0] ?? '');
 }
 
 // Lists the panes of one server (no options); empty when no server runs there.

@@ -198,6 +198,14 @@ load helpers
   assert_output --partial "could not open the job window: simulated failure"
   assert_equal "$(tree_of "$PROJECT" | grep -v '^./.claude-local' )" "$(echo "$before" | grep -v '^./.claude-local')"
   [ ! -e "$(workspace doomed)" ]
+  # a rerun that fails the same way gets its old record back, and leaves no saved environment
+  "$JR" dispatch earlier "t" --command "$AGENT exit 0"
+  "$JR" wait earlier
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run "$JR" dispatch earlier "again" --force --command "$AGENT exit 0"
+  assert_failure 1
+  assert_equal "$(job_field earlier state)" done
+  assert_equal "$(job_field earlier task)" t
+  [ ! -e "$(workspace earlier)/.run/env" ]
 }
 
 @test "with no tmux server running, the options of ~/.tmux.conf still apply" {

@@ -78,3 +78,20 @@ outside_intact() { [ "$(cat "$outside/data")" = "keep me" ]; }
   run git -C "$PROJECT" check-ignore -q "$(workspace private)/log.txt"
   assert_success
 }
+
+@test "a live job's workspace swapped for a symlink is not deleted through it" {
+  other="$BATS_TEST_TMPDIR/other"
+  mkdir -p "$other"
+  "$JR" dispatch swapped "t" --dir "$other" --command "$AGENT exit 0"
+  "$JR" wait swapped --dir "$other"
+  # its window is still open: the job is found by name from anywhere
+  ws="$other/.claude-local/jobs/swapped"
+  cp -r "$ws/." "$outside/"
+  rm -r "$ws"
+  ln -s "$outside" "$ws"
+  run "$JR" rm swapped
+  assert_failure 1
+  assert_output --partial "not a plain folder inside the jobs folder"
+  outside_intact
+  [ -f "$outside/job.json" ]
+}
