@@ -49,9 +49,11 @@ update_status_interpolations() {
 
 # Keeps the counts right when a job window closes without its job telling (kill-window,
 # a killed server's windows never come back, a dead pane with remain-on-exit).
+# The recount command lives in an option, which run-shell expands as it is: the plugin's
+# path needs one level of quoting (for sh), whatever quotes or spaces it holds.
 set_count_hooks() {
-  local recount
-  recount="if-shell -F '#{@job-runner-total}' \"run-shell -b '$(sh_quote_inner "$CURRENT_DIR/scripts/job-runner") _status'\""
+  local recount="if-shell -F '#{@job-runner-total}' 'run-shell -b \"#{@job-runner-recount}\"'"
+  tmux set-option -g @job-runner-recount "$(sh_quote "$CURRENT_DIR/scripts/job-runner") _status"
   tmux set-hook -g "window-unlinked[$hook_index]" "$recount"
   tmux set-hook -g "pane-died[$hook_index]" "$recount"
 }

@@ -10,9 +10,6 @@ get_tmux_option() {
 # Quotes a word for sh (popups and run-shell run their command with sh -c).
 sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-# The same for a word inside a double-quoted tmux argument: no quote characters at all.
-sh_quote_inner() { printf '%s' "${1//[\'\"]/}"; }
-
 # Prints what is missing to run the plugin (tmux >= 3.2, node >= 18), or nothing.
 missing_requirement() {
   local node_version
