@@ -99,3 +99,14 @@ status_is() { [ "$(expand_status status-right)" = "$1" ]; }
   run tmux list-keys -T prefix J
   assert_failure
 }
+
+@test "installed in a folder with spaces and quotes, the plugin's hooks still recount" {
+  odd="$BATS_TEST_TMPDIR/it's a \"plugin\" dir"
+  mkdir -p "$odd"
+  cp -r "$ROOT/tmux-job-runner.tmux" "$ROOT/scripts" "$ROOT/dist" "$odd/"
+  tmux run-shell "$(printf '%q' "$odd/tmux-job-runner.tmux")"
+  "$odd/scripts/job-runner" dispatch hooked "t" --command "$AGENT sleep"
+  wait_until bash -c '[ "$(tmux display -p "#{@job-runner-running}/#{@job-runner-total}")" = 1/1 ]'
+  tmux kill-window -t jobs:hooked
+  wait_until bash -c '[ "$(tmux display -p "#{@job-runner-running}/#{@job-runner-total}")" = 0/0 ]'
+}
