@@ -61,7 +61,7 @@ function parseLineCount(value: string | boolean | undefined): number | null {
 function viewJobState(context: Context, dir: string): JobState {
   // a fresh look at tmux each time: the job may have ended or lost its window
   context.panesBySocket.clear();
-  return viewJob(context, dir).state;
+  return viewJob(context, dir, { withNote: false }).state;
 }
 
 const buffer = Buffer.alloc(CHUNK);

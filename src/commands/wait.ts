@@ -33,7 +33,7 @@ export async function runWait(options: Record<string, string | boolean | undefin
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     context.panesBySocket.clear();
-    const jobs = dirs.map((dir) => viewJob(context, dir));
+    const jobs = dirs.map((dir) => viewJob(context, dir, { withNote: false }));
     if (jobs.every((job) => !isLive(job.state))) return exitStatusOf(jobs);
     if (Date.now() >= deadline) {
       const waiting = jobs.filter((job) => isLive(job.state)).map((job) => job.name);

@@ -18,7 +18,7 @@ export function countJobsOnServer(context: Context): JobCounts {
   context.panesBySocket.set(context.socket, panes);
   const counts: JobCounts = { running: 0, total: 0, failed: 0 };
   for (const dir of new Set(panes.map((pane) => pane.jobDir))) {
-    const job = viewJob(context, dir);
+    const job = viewJob(context, dir, { withNote: false });
     if (job.window === null) continue;
     counts.total++;
     if (job.state === 'running') counts.running++;

@@ -72,7 +72,8 @@ export function findJobPane(context: Context, record: JobRecord): PaneInfo | nul
 }
 
 // Reads one job and reconciles it; an ended job's outcome is folded into job.json.
-export function viewJob(context: Context, dir: string): JobView {
+// `withNote: false` skips reading notes.md, for callers that only need the state.
+export function viewJob(context: Context, dir: string, { withNote = true } = {}): JobView {
   const paths = workspacePaths(dir);
   const read = readJobRecord(paths);
   if (!read.ok) return corruptView(dir, read.reason);
@@ -101,7 +102,7 @@ export function viewJob(context: Context, dir: string): JobView {
     window: pane?.windowId ?? null,
     pane: pane?.paneId ?? null,
     session: pane?.sessionName ?? null,
-    note: lastNoteLine(paths.notes),
+    note: withNote ? lastNoteLine(paths.notes) : null,
   };
 }
 
