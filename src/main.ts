@@ -2,45 +2,36 @@
 import { formatVerbHelp, parseVerbArgs, type VerbSpec } from './core/args.js';
 import { isCliError, UsageError } from './core/errors.js';
 import { checkNodeVersion } from './core/node-version.js';
-import { attachSpec, runAttach } from './commands/attach.js';
-import { cleanSpec, runClean } from './commands/clean.js';
-import { demoSpec, runDemo } from './commands/demo.js';
-import { dispatchSpec, runDispatch } from './commands/dispatch.js';
-import { finishSpec, runFinish } from './commands/finish.js';
 import type { CommandIO } from './commands/io.js';
-import { killSpec, runKill } from './commands/kill.js';
-import { listSpec, runList } from './commands/list.js';
-import { logSpec, runLog } from './commands/log.js';
-import { notesSpec, runNotes } from './commands/notes.js';
-import { rmSpec, runRm } from './commands/rm.js';
-import { runShow, showSpec } from './commands/show.js';
-import { runStatus, statusSpec } from './commands/status.js';
-import { runWait, waitSpec } from './commands/wait.js';
 
 declare const VERSION: string;
 
 type Run = (options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO) => number | Promise<number>;
 
-const VERBS: Record<string, { spec: VerbSpec; run: Run; hidden?: boolean }> = {
-  dispatch: { spec: dispatchSpec, run: runDispatch },
-  list: { spec: listSpec, run: runList },
-  show: { spec: showSpec, run: runShow },
-  log: { spec: logSpec, run: runLog },
-  notes: { spec: notesSpec, run: runNotes },
-  attach: { spec: attachSpec, run: runAttach },
-  wait: { spec: waitSpec, run: runWait },
-  kill: { spec: killSpec, run: runKill },
-  rm: { spec: rmSpec, run: runRm },
-  clean: { spec: cleanSpec, run: runClean },
-  demo: { spec: demoSpec, run: runDemo },
-  _finish: { spec: finishSpec, run: runFinish, hidden: true },
-  _status: { spec: statusSpec, run: runStatus, hidden: true },
+type Verb = { spec: VerbSpec; run: Run };
+
+// Each verb's module is loaded only when that verb runs (esbuild keeps a required module
+// lazy): a command pays at start for its own code and node modules, not for every verb's.
+const VERBS: Record<string, { load: () => Verb; hidden?: boolean }> = {
+  dispatch: { load: () => (require('./commands/dispatch.js') as { verb: Verb }).verb },
+  list: { load: () => (require('./commands/list.js') as { verb: Verb }).verb },
+  show: { load: () => (require('./commands/show.js') as { verb: Verb }).verb },
+  log: { load: () => (require('./commands/log.js') as { verb: Verb }).verb },
+  notes: { load: () => (require('./commands/notes.js') as { verb: Verb }).verb },
+  attach: { load: () => (require('./commands/attach.js') as { verb: Verb }).verb },
+  wait: { load: () => (require('./commands/wait.js') as { verb: Verb }).verb },
+  kill: { load: () => (require('./commands/kill.js') as { verb: Verb }).verb },
+  rm: { load: () => (require('./commands/rm.js') as { verb: Verb }).verb },
+  clean: { load: () => (require('./commands/clean.js') as { verb: Verb }).verb },
+  demo: { load: () => (require('./commands/demo.js') as { verb: Verb }).verb },
+  _finish: { load: () => (require('./commands/finish.js') as { verb: Verb }).verb, hidden: true },
+  _status: { load: () => (require('./commands/status.js') as { verb: Verb }).verb, hidden: true },
 };
 
 function mainHelp(): string {
   const verbs = Object.values(VERBS)
     .filter((verb) => !verb.hidden)
-    .map((verb) => `  ${verb.spec.usage}`);
+    .map((verb) => `  ${verb.load().spec.usage}`);
   return (
     'usage: job-runner VERB [ARGS] [OPTIONS]\n\n' +
     'Runs AI coding agents as background jobs in tmux windows.\n\n' +
@@ -63,7 +54,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       io.out(`${VERSION}\n`);
       return 0;
     }
-    const verb = VERBS[verbName];
+    const verb = VERBS[verbName]?.load();
     if (!verb) throw new UsageError(`unknown verb ${JSON.stringify(verbName)} (see: job-runner --help)`);
     const { options, positionals } = parseVerbArgs(verb.spec, rest);
     if (options.help) {

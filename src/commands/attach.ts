@@ -33,3 +33,5 @@ export function runAttach(options: Record<string, string | boolean | undefined>,
   io.out(`  tmux${socket} attach -t ${shellQuote(job.session ?? '')} \\; select-window -t ${job.window}\n`);
   return 0;
 }
+
+export const verb = { spec: attachSpec, run: runAttach };

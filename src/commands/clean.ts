@@ -66,3 +66,5 @@ function removeAbandonedStaging(jobsDir: string, now: number): void {
     if (now - statSync(path).mtimeMs > STAGING_AGE_MS) rmSync(path, { recursive: true, force: true });
   }
 }
+
+export const verb = { spec: cleanSpec, run: runClean };

@@ -77,3 +77,5 @@ function defaultDemoDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'tmux-job-runner-demo');
 }
 
+
+export const verb = { spec: demoSpec, run: runDemo };

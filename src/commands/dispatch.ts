@@ -81,7 +81,7 @@ function readTask(argument: string | undefined, taskFile: string | undefined, io
     } catch (error) {
       throw new UsageError(`dispatch: cannot read task file ${taskFile}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
-  } else if (argument === '-' || (argument === undefined && !io.stdinIsTTY)) {
+  } else if (argument === '-' || (argument === undefined && !io.stdinIsTTY())) {
     task = io.readStdin();
   } else if (argument === undefined) {
     throw new UsageError('dispatch: no task: give it as an argument, with --task-file FILE, or on stdin with "-"');
@@ -254,3 +254,5 @@ function notesHeader(record: JobRecord, rerun: boolean): string {
   if (rerun) return `\n## Run again\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
   return `# Job ${record.name}\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
 }
+
+export const verb = { spec: dispatchSpec, run: runDispatch };

@@ -87,3 +87,5 @@ export function summaryLine(
   const took = startedAt && endedAt ? ` after ${formatDuration(Date.parse(endedAt) - Date.parse(startedAt))}` : '';
   return `job ${name}: ${state}${exit}${took}`;
 }
+
+export const verb = { spec: finishSpec, run: runFinish };

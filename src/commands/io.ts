@@ -1,14 +1,16 @@
 // What a command touches of the outside world, passed in so tests and the demo can reuse commands.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type CommandIO = {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  stdinIsTTY: boolean;
+  stdinIsTTY: () => boolean;
   readStdin: () => Buffer;
   out: (text: string | Uint8Array) => void;
   err: (text: string) => void;
+  // the terminal's width when stdout is one, else null
+  columns: () => number | null;
 };
 
 // The plugin's folder: dist/ holds this bundle, scripts/ the shell side.
@@ -18,11 +20,34 @@ export function processIO(): CommandIO {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdinIsTTY: () => require('node:tty').isatty(0),
     readStdin: () => readFileSync(0),
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => writeFully(1, text),
+    err: (text) => writeFully(2, text),
+    columns: () => (require('node:tty').isatty(1) ? process.stdout.columns ?? null : null),
   };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+// Writes straight to a file descriptor: process.stdout costs a stream set-up (several ms
+// of every command's start), and a CLI that prints and exits needs none of it. A
+// non-blocking pipe that is full is waited on; a reader that went away (job-runner
+// log NAME | head) ends the command quietly, as it would a shell tool.
+export function writeFully(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      else if (code === 'EPIPE' && fd === 1) process.exit(0);
+      else if (code === 'EPIPE') return;
+      else throw error;
+    }
+  }
 }
 
 // The folder a verb acts from: --dir PATH (relative to the caller's), else the caller's.

@@ -62,3 +62,5 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
+
+export const verb = { spec: killSpec, run: runKill };

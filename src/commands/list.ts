@@ -44,7 +44,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
       job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? ''),
     ]),
   ];
-  io.out(`${formatTable(rows, Number(io.env.COLUMNS) || process.stdout.columns || 120)}\n`);
+  io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
   return 0;
 }
 
@@ -77,3 +77,5 @@ export function toJson(job: JobView): Record<string, unknown> {
     ...(job.problem ? { problem: job.problem } : {}),
   };
 }
+
+export const verb = { spec: listSpec, run: runList };

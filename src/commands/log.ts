@@ -108,3 +108,5 @@ function startOfLastLines(fd: number, lines: number): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export const verb = { spec: logSpec, run: runLog };

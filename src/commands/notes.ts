@@ -29,3 +29,5 @@ export function runNotes(options: Record<string, string | boolean | undefined>, 
   }
   return 0;
 }
+
+export const verb = { spec: notesSpec, run: runNotes };

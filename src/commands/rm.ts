@@ -52,3 +52,5 @@ export function removeJobWorkspace(job: JobView): string {
   removeWorkspace(paths);
   return `removed ${paths.dir}${job.window ? ` (window ${job.window} left open)` : ''}`;
 }
+
+export const verb = { spec: rmSpec, run: runRm };

@@ -43,3 +43,5 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
   io.out(`${lines.map(([key, value]) => `${key.padEnd(width)}  ${value.replace(/\n/g, `\n${' '.repeat(width + 2)}`)}`).join('\n')}\n`);
   return 0;
 }
+
+export const verb = { spec: showSpec, run: runShow };

@@ -22,3 +22,5 @@ export function runStatus(options: Record<string, string | boolean | undefined>,
   if (options.print) io.out(`running ${counts.running} total ${counts.total} failed ${counts.failed}\n`);
   return 0;
 }
+
+export const verb = { spec: statusSpec, run: runStatus };

@@ -59,3 +59,5 @@ export function exitStatusOf(jobs: readonly Pick<JobView, 'state' | 'exitCode'>[
   if (!first) return 0;
   return first.exitCode !== null && first.exitCode !== 0 ? first.exitCode : 1;
 }
+
+export const verb = { spec: waitSpec, run: runWait };
