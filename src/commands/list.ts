@@ -1,7 +1,8 @@
 // list: the jobs of this project and every job with a window on this tmux server.
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable } from '../core/format.js';
-import { jobRunTime, listJobs, loadContext, type JobView } from '../core/jobs.js';
+import type { Bytes } from '../core/job-index.js';
+import { jobRunTime, listJobEntries, loadContext, type JobView } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec: VerbSpec = {
@@ -22,11 +23,12 @@ export const listSpec: VerbSpec = {
 
 export function runList(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const jobs = listJobs(context, { all: options.all === true });
+  const entries = listJobEntries(context, { all: options.all === true });
   if (options.json) {
-    io.out(`${JSON.stringify(jobs.map(toJson), null, 2)}\n`);
+    io.out(jsonArray(entries.map((job) => job.json())));
     return 0;
   }
+  const jobs = entries.map((job) => job.view());
   if (jobs.length === 0) {
     io.out(`no jobs in ${context.jobsDir}\nstart one with: job-runner dispatch NAME "TASK"\n`);
     return 0;
@@ -53,29 +55,23 @@ function exitColumn(job: JobView): string {
   return job.signal ? `${job.exitCode} (${job.signal})` : String(job.exitCode);
 }
 
-// The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.
-export function toJson(job: JobView): Record<string, unknown> {
-  return {
-    name: job.name,
-    state: job.state,
-    exitCode: job.exitCode,
-    signal: job.signal,
-    root: job.root,
-    dir: job.dir,
-    window: job.window,
-    pane: job.pane,
-    session: job.session,
-    command: job.command,
-    task: job.task,
-    promptVia: job.promptVia,
-    createdAt: job.createdAt || null,
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    note: job.note,
-    id: job.id,
-    socket: job.socket,
-    ...(job.problem ? { problem: job.problem } : {}),
-  };
-}
-
 export const verb = { spec: listSpec, run: runList };
+
+// A JSON array with one job per line: compact for 10,000 jobs, and grep-able. Jobs from
+// the index are copied as the bytes it holds.
+function jsonArray(items: (string | Bytes)[]): Buffer {
+  if (items.length === 0) return Buffer.from('[]\n');
+  const parts = items.map((item): Bytes => {
+    if (typeof item !== 'string') return item;
+    const bytes = Buffer.from(item);
+    return { bytes, start: 0, end: bytes.length };
+  });
+  const out = Buffer.allocUnsafe(parts.reduce((sum, part) => sum + part.end - part.start + 2, 3));
+  let at = out.write('[\n');
+  for (const part of parts) {
+    at += part.bytes.copy(out, at, part.start, part.end);
+    at += out.write(',\n', at);
+  }
+  out.write('\n]\n', at - 2);
+  return out;
+}

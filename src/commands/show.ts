@@ -1,8 +1,7 @@
 // show NAME: one job's record, reconciled with tmux.
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
-import { findJob, jobRunTime, loadContext } from '../core/jobs.js';
+import { findJob, jobJson, jobRunTime, loadContext } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
-import { toJson } from './list.js';
 
 export const showSpec: VerbSpec = {
   name: 'show',
@@ -21,7 +20,7 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const job = findJob(context, positionals[0]!);
   if (options.json) {
-    io.out(`${JSON.stringify(toJson(job), null, 2)}\n`);
+    io.out(`${JSON.stringify(jobJson(job), null, 2)}\n`);
     return 0;
   }
   const exit = job.exitCode === null ? '-' : `${job.exitCode}${job.signal ? ` (${job.signal})` : ''}`;

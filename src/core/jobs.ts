@@ -6,9 +6,10 @@ import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
+import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
-  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, readJobsIndex, sameStamp, stampOf,
-  workspacePaths, writeJobRecord, writeJobsIndex, type JobRecord, type JobsIndex, type WorkspacePaths,
+  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths, writeJobRecord,
+  type JobRecord, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
 
@@ -60,7 +61,8 @@ export type JobView = Omit<JobRecord, 'state'> & {
 function panesOn(context: Context, socket: string): PaneInfo[] {
   let panes = context.panesBySocket.get(socket);
   if (!panes) {
-    panes = listPanes(socket);
+    // no socket, no server: old jobs of servers long gone cost no tmux call
+    panes = existsSync(socket) ? listPanes(socket) : [];
     context.panesBySocket.set(socket, panes);
   }
   return panes;
@@ -191,8 +193,17 @@ export function jobRunTime(job: JobView, now: number): string {
 
 export type ListScope = { all: boolean };
 
+// One listed job: its view, and its `list --json` text, each made only when asked for
+// (an ended job known to the index is printed from the index's bytes, never parsed).
+export type ListedJob = {
+  name: string;
+  createdAt: string;
+  view: () => JobView;
+  json: () => string | Bytes;
+};
+
 // Newest first, then by name (ISO times compare as strings; localeCompare is slow at 10,000).
-export function newestFirst(a: JobView, b: JobView): number {
+export function newestFirst(a: { createdAt: string; name: string }, b: { createdAt: string; name: string }): number {
   const byTime = (b.createdAt || '') < (a.createdAt || '') ? -1 : (b.createdAt || '') > (a.createdAt || '') ? 1 : 0;
   return byTime || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
@@ -200,7 +211,11 @@ export function newestFirst(a: JobView, b: JobView): number {
 // The jobs of the current root, every job with a window on this server, and with `all`
 // the finished jobs of every root that a live window belongs to.
 export function listJobs(context: Context, scope: ListScope): JobView[] {
-  const local = new Set(listJobNames(context.jobsDir).map((name) => join(context.jobsDir, name)));
+  return listJobEntries(context, scope).map((job) => job.view());
+}
+
+export function listJobEntries(context: Context, scope: ListScope): ListedJob[] {
+  const local = new Set(listJobNames(context.jobsDir).map((name) => `${context.jobsDir}/${name}`));
   // job windows of this server whose workspace still exists (rm may have removed it)
   const live = panesOn(context, context.socket).filter((pane) => pane.jobId !== null && existsSync(pane.jobDir));
   const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !local.has(dir)));
@@ -213,40 +228,93 @@ export function listJobs(context: Context, scope: ListScope): JobView[] {
     }
   }
   // where a workspace lies says which project it belongs to, not the root its record names
-  const here = viewJobsWithIndex(context, context.jobsDir, [...local]);
-  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all);
+  const here = listWithIndex(context, context.jobsDir, [...local]);
+  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all).map(listedView);
   return [...here, ...there].sort(newestFirst);
+}
+
+function listedView(view: JobView): ListedJob {
+  return { name: view.name, createdAt: view.createdAt, view: () => view, json: () => JSON.stringify(jobJson(view)) };
 }
 
 const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
 
-// Views the jobs of one jobs folder, reusing what .index.json remembers of ended jobs
-// whose job.json and notes.md have not changed since (a stat each, instead of reading
-// and parsing both: it is what keeps `list` fast with 10,000 jobs). Live fields
-// (window, pane, session) always come from tmux.
-function viewJobsWithIndex(context: Context, jobsDir: string, dirs: string[]): JobView[] {
-  const index = readJobsIndex(jobsDir);
-  const fresh: JobsIndex = { version: 1, jobs: {} };
+// Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
+// notes.md has not changed since (one stat, instead of reading job.json and notes.md).
+// Live fields (window, pane, session) always come from tmux.
+function listWithIndex(context: Context, jobsDir: string, dirs: string[]): ListedJob[] {
+  const index = readIndex(jobsDir);
+  // what the index will hold: kept entries and newly ended jobs
+  const keep: (IndexEntry | NewEntry)[] = [];
   let changed = false;
-  const views = dirs.map((dir) => {
-    const name = basename(dir);
-    const stamp = stampOf(dir);
-    const cached = index.jobs[name];
-    if (cached && stamp && sameStamp(cached.stamp, stamp)) {
-      fresh.jobs[name] = cached;
-      const pane = findJobPane(context, cached.view as JobRecord);
-      return { ...(cached.view as JobView), dir, window: pane?.windowId ?? null, pane: pane?.paneId ?? null, session: pane?.sessionName ?? null };
+  const jobs = dirs.map((dir): ListedJob => {
+    const name = dir.slice(jobsDir.length + 1);
+    const stamp = notesStamp(dir);
+    const cached = index.get(name);
+    if (cached && stamp === cached.stamp) {
+      keep.push(cached);
+      return fromIndex(context, dir, cached);
     }
+    changed = true;
     const view = viewJob(context, dir);
     // the stamp taken before reading: a change during the read is seen next time
     if (stamp && ENDED.has(view.state)) {
-      fresh.jobs[name] = { stamp, view: { ...view, window: null, pane: null, session: null } };
+      const json = JSON.stringify(jobJson({ ...view, window: null, pane: null, session: null }));
+      keep.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, json });
     }
-    changed = true;
-    return view;
+    return listedView(view);
   });
-  if (changed || Object.keys(index.jobs).length !== Object.keys(fresh.jobs).length) writeJobsIndex(jobsDir, fresh);
-  return views;
+  if (changed || keep.length !== index.size) writeIndex(jobsDir, keep);
+  return jobs;
+}
+
+// An ended job as the index remembers it; its window, if it still has one, from tmux.
+function fromIndex(context: Context, dir: string, entry: IndexEntry): ListedJob {
+  const pane = windowOfEndedJob(context, entry);
+  let view: JobView | null = null;
+  const viewOf = (): JobView => {
+    const { bytes, start, end } = entry.json;
+    view ??= {
+      ...(JSON.parse(bytes.toString('utf8', start, end)) as JobView),
+      dir,
+      window: pane?.windowId ?? null,
+      pane: pane?.paneId ?? null,
+      session: pane?.sessionName ?? null,
+    };
+    return view;
+  };
+  return { name: entry.name, createdAt: entry.createdAt, view: viewOf, json: () => (pane ? JSON.stringify(jobJson(viewOf())) : entry.json) };
+}
+
+// The pane of an ended job whose window is still open (its shell), on its own server.
+function windowOfEndedJob(context: Context, entry: IndexEntry): PaneInfo | null {
+  const [id, socket] = entry.idAndSocket;
+  return panesOn(context, socket).find((pane) => pane.jobId === id) ?? null;
+}
+
+// The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.
+export function jobJson(job: JobView): Record<string, unknown> {
+  return {
+    name: job.name,
+    state: job.state,
+    exitCode: job.exitCode,
+    signal: job.signal,
+    root: job.root,
+    dir: job.dir,
+    window: job.window,
+    pane: job.pane,
+    session: job.session,
+    command: job.command,
+    task: job.task,
+    promptVia: job.promptVia,
+    createdAt: job.createdAt || null,
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    note: job.note,
+    id: job.id,
+    socket: job.socket,
+    ...(job.problem ? { problem: job.problem } : {}),
+  };
 }
 
 // Finds a job by name: in the current root first, else among the jobs with a window on this server.

@@ -68,14 +68,15 @@ export function jobsDirOf(root: string, jobsDirOption: string): string {
 }
 
 // Writes a file so readers see either the old or the new content, never a half-written one.
-export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+// `sync: false` skips the fsync, for files that are only a cache.
+export function writeFileAtomically(path: string, data: string | Uint8Array, { sync = true } = {}): void {
   const temp = join(dirname(path), `.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
@@ -210,43 +211,6 @@ export function withFileSystemHelp<T>(where: string, action: () => T): T {
     if (!code || !(code in FILE_SYSTEM_ERRORS)) throw error;
     const path = (error as NodeJS.ErrnoException).path ?? where;
     throw new RuntimeError(`cannot write the job's workspace: ${FILE_SYSTEM_ERRORS[code]} (${code}, ${path}); nothing was created`);
-  }
-}
-
-// What identifies a version of a workspace's record and notes: their mtimes and sizes.
-export type Stamp = [recordMtimeMs: number, recordSize: number, notesMtimeMs: number, notesSize: number];
-
-export type JobsIndex = { version: 1; jobs: Record<string, { stamp: Stamp; view: unknown }> };
-
-const INDEX_FILE = '.index.json';
-
-export function stampOf(dir: string): Stamp | null {
-  const record = statSync(`${dir}/job.json`, { throwIfNoEntry: false });
-  if (!record?.isFile()) return null;
-  const notes = statSync(`${dir}/notes.md`, { throwIfNoEntry: false });
-  return [record.mtimeMs, record.size, notes?.mtimeMs ?? 0, notes?.size ?? 0];
-}
-
-export function sameStamp(a: Stamp, b: Stamp): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}
-
-// The jobs folder's index of ended jobs; an unreadable one is simply empty (it is a cache).
-export function readJobsIndex(jobsDir: string): JobsIndex {
-  try {
-    const index = JSON.parse(readFileSync(join(jobsDir, INDEX_FILE), 'utf8')) as JobsIndex;
-    if (index.version === 1 && typeof index.jobs === 'object' && index.jobs !== null) return index;
-  } catch {
-    // missing or garbled: rebuilt by this read
-  }
-  return { version: 1, jobs: {} };
-}
-
-export function writeJobsIndex(jobsDir: string, index: JobsIndex): void {
-  try {
-    writeFileAtomically(join(jobsDir, INDEX_FILE), JSON.stringify(index));
-  } catch {
-    // a read-only jobs folder: list works without its cache
   }
 }
 

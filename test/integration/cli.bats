@@ -211,7 +211,7 @@ load helpers
   "$JR" dispatch cached "t" --command "$AGENT exit 0"
   "$JR" wait cached
   run "$JR" list
-  [ -f "$PROJECT/.claude-local/jobs/.index.json" ]
+  [ -f "$PROJECT/.claude-local/jobs/.index" ]
   echo "- a note written after the end" >>"$(workspace cached)/notes.md"
   run "$JR" list
   assert_line --regexp '^cached +done .*- a note written after the end$'
@@ -222,7 +222,7 @@ load helpers
   "$JR" rm cached
   run "$JR" list --json
   assert_output "[]"
-  echo 'garbage' >"$PROJECT/.claude-local/jobs/.index.json"
+  echo 'garbage' >"$PROJECT/.claude-local/jobs/.index"
   "$JR" dispatch after "t" --command "$AGENT exit 0"
   "$JR" wait after
   run "$JR" list

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IndexEntry, notesStamp, readIndex, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
+
+function jobsDir(): string {
+  return mkdtempSync(join(tmpdir(), 'jr-index-'));
+}
+
+const entry = (name: string, extra: Partial<NewEntry> = {}): NewEntry => ({
+  name, stamp: '1764000000000.5 42 1234', createdAt: '2026-01-01T00:00:00.000Z', id: 'abcdef0123456789',
+  socket: '/tmp/tmux-0/default', json: JSON.stringify({ name, task: 'tab\there\nnewline "quoted" ünï' }), ...extra,
+});
+
+const json = (e: IndexEntry) => {
+  const { bytes, start, end } = e.json;
+  return bytes.toString('utf8', start, end);
+};
+
+describe('the index of ended jobs', () => {
+  it('gives back what was written: name, stamp, creation time, id, socket and the JSON bytes', () => {
+    const dir = jobsDir();
+    const written = [entry('alpha'), entry('beta', { socket: '/tmp/odd\tpath "x"/default', id: 'ffff' })];
+    writeIndex(dir, written);
+    const read = readIndex(dir);
+    expect([...read.keys()]).toEqual(['alpha', 'beta']);
+    for (const w of written) {
+      const r = read.get(w.name)!;
+      expect([r.stamp, r.createdAt, ...r.idAndSocket, json(r)]).toEqual([w.stamp, w.createdAt, w.id, w.socket, w.json]);
+    }
+  });
+
+  it('keeps an entry it read byte for byte when rewritten', () => {
+    const dir = jobsDir();
+    writeIndex(dir, [entry('alpha'), entry('beta')]);
+    const before = readFileSync(join(dir, '.index'));
+    writeIndex(dir, [...readIndex(dir).values()]);
+    expect(readFileSync(join(dir, '.index'))).toEqual(before);
+  });
+
+  it('is empty when missing, garbled, of another version, or written for a folder elsewhere', () => {
+    const dir = jobsDir();
+    expect(readIndex(dir).size).toBe(0);
+    writeFileSync(join(dir, '.index'), 'garbage\n{"x":1}\n');
+    expect(readIndex(dir).size).toBe(0);
+    writeIndex(dir, [entry('alpha')]);
+    const moved = jobsDir();
+    writeFileSync(join(moved, '.index'), readFileSync(join(dir, '.index')));
+    expect(readIndex(moved).size).toBe(0);
+    expect(readIndex(dir).size).toBe(1);
+  });
+
+  it('skips a damaged line and keeps the others', () => {
+    const dir = jobsDir();
+    writeIndex(dir, [entry('alpha'), entry('beta'), entry('gamma')]);
+    const lines = readFileSync(join(dir, '.index'), 'utf8').split('\n');
+    lines[2] = lines[2]!.slice(0, 20);
+    writeFileSync(join(dir, '.index'), lines.join('\n'));
+    expect([...readIndex(dir).keys()]).toEqual(['alpha', 'gamma']);
+  });
+
+  it("stamps notes.md by mtime, size and inode; none when it is missing", () => {
+    const dir = jobsDir();
+    expect(notesStamp(dir)).toBeNull();
+    writeFileSync(join(dir, 'notes.md'), 'one\n');
+    const first = notesStamp(dir);
+    expect(first).toMatch(/^[\d.]+ 4 \d+$/);
+    writeFileSync(join(dir, 'notes.md'), 'one\ntwo\n', { flag: 'a' });
+    expect(notesStamp(dir)).not.toBe(first);
+  });
+});
