@@ -1,9 +1,9 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # dispatch.sh NAME TASK: the hand-made dispatch script's usage, now backed by job-runner.
 # The task goes through stdin, so every byte of it reaches the agent unchanged.
-# (POSIX sh, not bash: dash starts in a fraction of bash's time.)
-src=$0
+src=${BASH_SOURCE[0]}
 [ -L "$src" ] && src=$(readlink -f "$src")
+dir=${src%/*}
 if [ $# -ne 2 ]; then
   echo "usage: dispatch.sh NAME TASK   (quote the task; for options use: job-runner dispatch --help)" >&2
   exit 2
@@ -12,4 +12,5 @@ if ! command -v node >/dev/null 2>&1; then
   echo "dispatch.sh: node not found: install Node.js 18 or newer" >&2
   exit 2
 fi
-printf '%s' "$2" | node "${src%/*}/../dist/cli.cjs" dispatch "$1" -
+. "$dir/prefetch.sh"
+JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/cli.cjs" dispatch "$1" - < <(printf '%s' "$2") 3< <(server_query)

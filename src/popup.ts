@@ -1,6 +1,7 @@
 // Entry point of dist/popup.cjs, run inside tmux display-popup by the plugin's bindings:
 //   popup.cjs dispatch|picker   (started in the pane's current directory)
 import { checkNodeVersion } from './core/node-version.js';
+import { receivePrefetch } from './core/server-query.js';
 import { runDispatchForm } from './ui/dispatch-form.js';
 import { runPicker } from './ui/picker.js';
 import { waitForKey } from './ui/popup-io.js';
@@ -19,4 +20,5 @@ async function main([which]: string[]): Promise<number> {
   }
 }
 
+receivePrefetch();
 void main(process.argv.slice(2)).then((code) => process.exit(code));

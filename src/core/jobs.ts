@@ -32,7 +32,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
     throw new UsageError(`no such directory: ${cwd}`);
   }
   const socket = currentSocketPath(env);
-  const server = queryServer(socket);
+  const server = queryServer(socket, env);
   ensureTmuxVersion(server.version);
   const options = resolveOptions(server.options);
   const root = findProjectRoot(cwd);

@@ -1,14 +1,12 @@
 // The only module that runs tmux. Every call names the server's socket, so a job
 // is always looked up on the server that runs it.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
-import { OPTIONS, OPTION_KEYS, type OptionKey } from './options.js';
+import { OPTION_KEYS, type OptionKey } from './options.js';
+import { END, OPTIONS_FORMAT, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
-const SEP = '\x1f';
-const END = '\x1e';
 
 export type TmuxResult = { ok: boolean; stdout: string; stderr: string };
 
@@ -62,11 +60,15 @@ function defaultSocketPath(env: NodeJS.ProcessEnv): string {
   return join(base, `tmux-${process.getuid?.() ?? 0}`, 'default');
 }
 
+// node's child_process module (and the stream and net modules it loads) costs several
+// ms at start; a command answered by the prefetched query never needs it.
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
+
 // Runs one tmux command line (commands may be chained with ";") on the given socket.
 // Always with -S: without it tmux would follow $TMUX, which may name another server.
 export function runTmux(socket: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): TmuxResult {
   ensureSocketFolder(socket);
-  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env });
+  const result = childProcess().spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env });
   if (result.error) throw tmuxSpawnError(result.error);
   return { ok: result.status === 0, stdout: result.stdout, stderr: result.stderr.trim() };
 }
@@ -91,7 +93,7 @@ export function parseTmuxVersion(output: string): [number, number] | null {
 // `reported` is the server's #{version}, when a server answered: then no `tmux -V` is needed.
 export function ensureTmuxVersion(reported?: string): void {
   if (reported && isSupported(parseTmuxVersion(reported))) return;
-  const result = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  const result = childProcess().spawnSync('tmux', ['-V'], { encoding: 'utf8' });
   if (result.error) throw tmuxSpawnError(result.error);
   if (!isSupported(parseTmuxVersion(result.stdout))) {
     const seen = result.stdout.trim() || 'an unknown version';
@@ -104,18 +106,6 @@ function isSupported(version: [number, number] | null): boolean {
   return version !== null && (version[0] > major || (version[0] === major && version[1] >= minor));
 }
 
-const PANE_FORMAT = [
-  '#{pane_id}',
-  '#{window_id}',
-  '#{session_name}',
-  '#{pane_pid}',
-  '#{pane_dead}',
-  '#{pane_pipe}',
-  '#{pane_start_command}',
-].join(SEP) + END;
-
-const OPTIONS_FORMAT = ['#{version}', ...OPTION_KEYS.map((key) => `#{${OPTIONS[key].tmuxName}}`)].join(SEP) + END;
-
 // Matches the job id and the encoded workspace in the start command of a pane that
 // runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`.
 const WRAPPER_ARGS = /run-job\.sh"? ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
@@ -125,9 +115,11 @@ export function encodeJobDir(dir: string): string {
   return Buffer.from(dir).toString('base64url');
 }
 
-// Reads the options and every pane of one server in a single tmux call.
-export function queryServer(socket: string): ServerState {
-  const result = runTmux(socket, ['display-message', '-p', OPTIONS_FORMAT, ';', 'list-panes', '-a', '-F', PANE_FORMAT]);
+// Reads the options and every pane of one server in a single tmux call (made already,
+// alongside node's start, when the shell side prefetched it).
+export function queryServer(socket: string, env: NodeJS.ProcessEnv = process.env): ServerState {
+  const prefetched = socket === currentSocketPath(env) ? takePrefetchedAnswer() : null;
+  const result = prefetched === null ? runTmux(socket, SERVER_QUERY) : { ok: true, stdout: prefetched, stderr: '' };
   if (!result.ok) {
     if (!isNoServer(result.stderr)) throw new RuntimeError(`tmux failed on ${socket}: ${result.stderr}`);
     return { socket, ...readConfiguredOptions(socket), panes: [] };

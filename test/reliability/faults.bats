@@ -27,7 +27,7 @@ load ../integration/helpers
   echo "$output"
   assert_success
   # every window that exists belongs to a listed running job
-  assert_equal "$(tmux list-windows -t jobs -F x 2>/dev/null | wc -l)" "$(grep -c '"state": "running"' "$BATS_TEST_TMPDIR/list.json")"
+  assert_equal "$(tmux list-windows -t jobs -F x 2>/dev/null | wc -l)" "$(grep -c '"state":"running"' "$BATS_TEST_TMPDIR/list.json")"
   echo "# faults: $runs dispatches killed with SIGKILL at random points -> $output" >&3
 }
 

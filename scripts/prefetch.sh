@@ -1,0 +1,11 @@
+# Sourced by the shims (bash). The tmux server's state is the first thing every command
+# asks for; started here, alongside node, its answer waits on fd 3 when node is ready,
+# and the round trip overlaps node's start instead of following it.
+# shellcheck source=/dev/null
+. "${BASH_SOURCE[0]%/*}/../dist/server-query.sh"
+
+# Prints what tmux answers to the server query, then tmux's exit status on a line.
+server_query() {
+  tmux display-message -p "$JOB_RUNNER_OPTIONS_FORMAT" \; list-panes -a -F "$JOB_RUNNER_PANE_FORMAT" 2>&1
+  echo "$?"
+}
