@@ -11,7 +11,7 @@ source "$CURRENT_DIR/scripts/helpers.sh"
 
 # The popup command for one of the helpers (it asks tmux which pane it was opened from).
 popup_command() {
-  printf 'node %s %s' "$(sh_quote "$CURRENT_DIR/dist/popup.cjs")" "$1"
+  printf 'bash %s %s' "$(sh_quote "$CURRENT_DIR/scripts/popup.sh")" "$1"
 }
 
 # Binds KEY (or nothing for "none") to a popup, after unbinding the key this plugin

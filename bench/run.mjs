@@ -87,7 +87,7 @@ function makeFinishedJobs(root, n) {
 function timeUntilDrawn(args, cwd, marker) {
   return new Promise((resolve, reject) => {
     const start = now();
-    const child = spawn('script', ['-qfec', `node ${join(ROOT, 'dist', 'popup.cjs')} ${args}`, '/dev/null'], {
+    const child = spawn('script', ['-qfec', `bash ${join(ROOT, 'scripts', 'popup.sh')} ${args}`, '/dev/null'], {
       cwd, env: { ...env, TMUX: `${socket},0,0`, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'inherit'],
     });
     let seen = '';

@@ -2,16 +2,15 @@
 //   popup.cjs dispatch|picker   (started in the pane's current directory)
 import { checkNodeVersion } from './core/node-version.js';
 import { receivePrefetch } from './core/server-query.js';
-import { runDispatchForm } from './ui/dispatch-form.js';
-import { runPicker } from './ui/picker.js';
 import { waitForKey } from './ui/popup-io.js';
 
 async function main([which]: string[]): Promise<number> {
   try {
     const nodeProblem = checkNodeVersion(process.versions.node);
     if (nodeProblem) throw new Error(nodeProblem);
-    if (which === 'dispatch') return await runDispatchForm(process.cwd());
-    if (which === 'picker') return await runPicker(process.cwd());
+    // each helper is loaded only when used: the picker does not pay for the form's prompts library
+    if (which === 'dispatch') return await (require('./ui/dispatch-form.js') as typeof import('./ui/dispatch-form.js')).runDispatchForm(process.cwd());
+    if (which === 'picker') return await (require('./ui/picker.js') as typeof import('./ui/picker.js')).runPicker(process.cwd());
     throw new Error(`unknown popup ${JSON.stringify(which)}: dispatch or picker`);
   } catch (error) {
     process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);

@@ -1,5 +1,4 @@
 // dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -171,6 +170,7 @@ function startJob(
       windowName: request.name,
       cwd: context.root,
       argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, encodeJobDir(paths.dir), paths.dir, process.execPath],
+      afterOpen: recountCommand(context.socket),
     });
   } catch (error) {
     if (previous) {
@@ -183,20 +183,16 @@ function startJob(
     }
     throw error;
   }
-  publishCounts(context, env);
   return { paths, window };
 }
 
-// The new job counts in the status line within moments; a detached `_status` does the
-// recount so the caller does not wait for it, and failing to count does not undo the job.
-function publishCounts(context: Context, env: NodeJS.ProcessEnv): void {
-  try {
-    spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'cli.cjs'), '_status'], {
-      cwd: context.root, env, detached: true, stdio: 'ignore',
-    }).unref();
-  } catch {
-    // the next state change or hook recounts
-  }
+// The new job counts in the status line within moments: the server recounts in the
+// background once the window exists (the caller does not wait, and failing to count
+// does not undo the job; its output goes nowhere, or tmux would show it in a pane).
+function recountCommand(socket: string): string {
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const cli = join(PACKAGE_ROOT, 'dist', 'cli.cjs');
+  return `${quote(process.execPath)} ${quote(cli)} _status --socket ${quote(socket)} >/dev/null 2>&1`;
 }
 
 const RERUN_LOCK_STALE_MS = 60_000;

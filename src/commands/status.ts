@@ -7,10 +7,11 @@ import type { CommandIO } from './io.js';
 
 export const statusSpec: VerbSpec = {
   name: '_status',
-  usage: '_status [--print]',
+  usage: '_status [--print] [--socket PATH]',
   summary: 'Internal: updates @job-runner-running, @job-runner-total and @job-runner-failed.',
   options: {
     print: { type: 'boolean', help: 'also print the counts' },
+    socket: { type: 'string', value: 'PATH', help: "the tmux server's socket (default: this one)" },
     help: HELP_OPTION,
   },
   minPositionals: 0,
@@ -18,7 +19,8 @@ export const statusSpec: VerbSpec = {
 };
 
 export function runStatus(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
-  const counts = refreshStatusCounts(loadContext(io.cwd, io.env));
+  const env = typeof options.socket === 'string' ? { ...io.env, TMUX: `${options.socket},0,0` } : io.env;
+  const counts = refreshStatusCounts(loadContext(io.cwd, env));
   if (options.print) io.out(`running ${counts.running} total ${counts.total} failed ${counts.failed}\n`);
   return 0;
 }

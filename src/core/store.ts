@@ -239,13 +239,16 @@ export type WorkspaceFiles = {
 export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles): void {
   mkdirSync(paths.artifacts, { recursive: true, mode: 0o700 });
   mkdirSync(paths.run, { recursive: true, mode: 0o700 });
+  // the task is the user's words: on disk for good; the rest is seeded or read once by
+  // the wrapper, and a crash that loses them loses the job's window too
   writeFileAtomically(paths.task, files.task);
+  const transient = { sync: false };
   if (existsSync(paths.notes)) appendFileSync(paths.notes, files.notesHeader);
-  else writeFileAtomically(paths.notes, files.notesHeader);
-  writeFileAtomically(paths.log, '');
-  writeFileAtomically(paths.command, files.command);
-  writeFileAtomically(paths.prompt, files.prompt);
-  writeFileAtomically(paths.env, files.env);
+  else writeFileAtomically(paths.notes, files.notesHeader, transient);
+  writeFileAtomically(paths.log, '', transient);
+  writeFileAtomically(paths.command, files.command, transient);
+  writeFileAtomically(paths.prompt, files.prompt, transient);
+  writeFileAtomically(paths.env, files.env, transient);
 }
 
 export function removeWorkspace(paths: WorkspacePaths): void {

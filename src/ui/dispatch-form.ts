@@ -1,5 +1,4 @@
 // The prefix+J popup: asks for a job name and a task, then dispatches it.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +41,7 @@ function taskFromEditor(env: NodeJS.ProcessEnv): string {
   try {
     const editor = env.VISUAL || env.EDITOR || 'vi';
     // the editor setting may carry flags ("code --wait"): let a shell split it
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit', env });
     return readFileSync(file, 'utf8');
   } finally {

@@ -19,9 +19,11 @@ export function filterJobs(jobs: readonly JobView[], query: string): JobView[] {
 }
 
 // One line per job: "name  state  duration  last notes line", cut to the width.
-export function formatPickerRows(jobs: readonly JobView[], width: number, now: number): string[] {
-  const nameWidth = Math.max(4, ...jobs.map((job) => job.name.length));
-  return jobs.map((job) => {
+export function formatPickerRows(jobs: readonly JobView[], width: number, now: number, first = 0, count = jobs.length): string[] {
+  // the name column fits every job, not just the rows on screen, so it does not jump
+  let nameWidth = 4;
+  for (const job of jobs) nameWidth = Math.max(nameWidth, job.name.length);
+  return jobs.slice(first, first + count).map((job) => {
     const state = job.state === 'failed' && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
     const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
     const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;

@@ -1,5 +1,4 @@
 // The prefix+L popup: every job, filterable, with actions on the selected one.
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { dispatchJob } from '../commands/dispatch.js';
@@ -90,8 +89,8 @@ class Picker {
     }
     const room = Math.max(1, height - 3);
     const first = Math.max(0, Math.min(this.selected - room + 1, visible.length - room));
-    const rows = formatPickerRows(visible, width - 2, Date.now());
-    rows.slice(first, first + room).forEach((row, i) => {
+    // only the rows on screen are formatted: a picker over 10,000 jobs redraws every second
+    formatPickerRows(visible, width - 2, Date.now(), first, room).forEach((row, i) => {
       const selected = first + i === this.selected;
       lines.push(selected ? `\x1b[7m> ${row}\x1b[0m` : `  ${row}`);
     });
@@ -208,6 +207,7 @@ class Picker {
   private showInPager(args: string[], input?: string): void {
     this.leaveRawMode();
     process.stdout.write('\x1b[H\x1b[2J');
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const result = spawnSync('less', args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'], input });
     if (result.error) this.message = `could not run less: ${result.error.message}`;
     this.enterRawMode();

@@ -11,10 +11,10 @@ teardown() {
   load_plugin
   run tmux list-keys -T prefix J
   assert_output --partial "display-popup -E"
-  assert_output --partial "popup.cjs' dispatch"
+  assert_output --partial "popup.sh' dispatch"
   assert_output --partial '-d "#{pane_current_path}"'
   run tmux list-keys -T prefix L
-  assert_output --partial "popup.cjs' picker"
+  assert_output --partial "popup.sh' picker"
 }
 
 @test "key, size and none options are honoured, and re-sourcing after a change takes effect" {
@@ -24,13 +24,13 @@ teardown() {
   tmux set -g @job-runner-popup-height 60%
   load_plugin
   run tmux list-keys -T prefix D
-  assert_output --partial "popup.cjs' dispatch"
+  assert_output --partial "popup.sh' dispatch"
   assert_output --partial '-h "60%" -w 100'
   run tmux list-keys -T prefix J
   assert_failure
   # L keeps tmux's own binding
   run tmux list-keys -T prefix L
-  refute_output --partial popup.cjs
+  refute_output --partial popup.sh
   # change the options and load again: the old key is freed, the new one bound
   tmux set -g @job-runner-dispatch-key none
   tmux set -g @job-runner-picker-key P
@@ -38,7 +38,7 @@ teardown() {
   run tmux list-keys -T prefix D
   assert_failure
   run tmux list-keys -T prefix P
-  assert_output --partial "popup.cjs' picker"
+  assert_output --partial "popup.sh' picker"
 }
 
 status_is() { [ "$(expand_status status-right)" = "$1" ]; }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# popup.sh dispatch|picker: runs a popup helper, as the plugin's key bindings do. The
+# picker lists jobs at once, so it gets the server query prefetched (scripts/prefetch.sh);
+# the dispatch form asks tmux only when the user submits, when a prefetched answer
+# would be stale.
+dir=${BASH_SOURCE[0]%/*}
+if [ "${1-}" = picker ]; then
+  . "$dir/prefetch.sh"
+  JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/popup.cjs" "$@" 3< <(server_query)
+fi
+exec node "$dir/../dist/popup.cjs" "$@"
