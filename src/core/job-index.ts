@@ -38,10 +38,17 @@ export class IndexEntry {
     private readonly end: number,
   ) {}
 
-  // the job id and tmux socket, to find a window an ended job may still have
-  get idAndSocket(): [string, string] {
-    const [id, socket] = this.fields.toString('utf8', this.idAt, this.jsonAt - 1).split('\t');
-    return [jsonString(id ?? ''), jsonString(socket ?? '')];
+  // the tmux socket as the index holds it (a JSON string): jobs of one server share it,
+  // so a caller can look up that server once per distinct value
+  get socketField(): string {
+    const tab = this.fields.indexOf(9, this.idAt);
+    return this.fields.toString('latin1', tab + 1, this.jsonAt - 1);
+  }
+
+  // the job id, to find a window an ended job may still have
+  get id(): string {
+    const tab = this.fields.indexOf(9, this.idAt);
+    return jsonString(this.fields.toString('utf8', this.idAt, tab));
   }
 
   // the job as `list --json` prints it, with no window
@@ -98,7 +105,7 @@ function parseLine(bytes: Buffer, start: number, end: number): IndexEntry | null
 }
 
 // A JSON string field; most hold no escapes and need no parse.
-function jsonString(field: string): string {
+export function jsonString(field: string): string {
   if (field.length < 2 || field[0] !== '"' || field[field.length - 1] !== '"') throw new Error('not a JSON string');
   return field.includes('\\') ? (JSON.parse(field) as string) : field.slice(1, -1);
 }

@@ -6,7 +6,7 @@ import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
-import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
+import { jsonString, notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
   findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths, writeJobRecord,
   type JobRecord, type WorkspacePaths,
@@ -195,12 +195,54 @@ export type ListScope = { all: boolean };
 
 // One listed job: its view, and its `list --json` text, each made only when asked for
 // (an ended job known to the index is printed from the index's bytes, never parsed).
-export type ListedJob = {
-  name: string;
-  createdAt: string;
-  view: () => JobView;
-  json: () => string | Bytes;
-};
+export interface ListedJob {
+  readonly name: string;
+  readonly createdAt: string;
+  view(): JobView;
+  json(): string | Bytes;
+}
+
+class FreshJob implements ListedJob {
+  constructor(private readonly job: JobView) {}
+  get name() {
+    return this.job.name;
+  }
+  get createdAt() {
+    return this.job.createdAt;
+  }
+  view(): JobView {
+    return this.job;
+  }
+  json(): string {
+    return JSON.stringify(jobJson(this.job));
+  }
+}
+
+// An ended job as the index remembers it; its window, if it still has one, from tmux.
+class IndexedJob implements ListedJob {
+  private parsed: JobView | null = null;
+  constructor(private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null) {}
+  get name() {
+    return this.entry.name;
+  }
+  get createdAt() {
+    return this.entry.createdAt;
+  }
+  view(): JobView {
+    const { bytes, start, end } = this.entry.json;
+    this.parsed ??= {
+      ...(JSON.parse(bytes.toString('utf8', start, end)) as JobView),
+      dir: this.dir,
+      window: this.pane?.windowId ?? null,
+      pane: this.pane?.paneId ?? null,
+      session: this.pane?.sessionName ?? null,
+    };
+    return this.parsed;
+  }
+  json(): string | Bytes {
+    return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry.json;
+  }
+}
 
 // Newest first, then by name (ISO times compare as strings; localeCompare is slow at 10,000).
 export function newestFirst(a: { createdAt: string; name: string }, b: { createdAt: string; name: string }): number {
@@ -233,9 +275,7 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   return [...here, ...there].sort(newestFirst);
 }
 
-function listedView(view: JobView): ListedJob {
-  return { name: view.name, createdAt: view.createdAt, view: () => view, json: () => JSON.stringify(jobJson(view)) };
-}
+const listedView = (view: JobView): ListedJob => new FreshJob(view);
 
 const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
 
@@ -246,6 +286,7 @@ function listWithIndex(context: Context, jobsDir: string, dirs: string[]): Liste
   const index = readIndex(jobsDir);
   // what the index will hold: kept entries and newly ended jobs
   const keep: (IndexEntry | NewEntry)[] = [];
+  const bySocketField = new Map<string, PaneInfo[]>();
   let changed = false;
   const jobs = dirs.map((dir): ListedJob => {
     const name = dir.slice(jobsDir.length + 1);
@@ -253,7 +294,10 @@ function listWithIndex(context: Context, jobsDir: string, dirs: string[]): Liste
     const cached = index.get(name);
     if (cached && stamp === cached.stamp) {
       keep.push(cached);
-      return fromIndex(context, dir, cached);
+      // an ended job's window may still be open (its shell)
+      const panes = jobPanesOfEntry(context, cached, bySocketField);
+      const id = panes.length > 0 ? cached.id : null;
+      return new IndexedJob(cached, dir, id === null ? null : (panes.find((pane) => pane.jobId === id) ?? null));
     }
     changed = true;
     const view = viewJob(context, dir);
@@ -268,28 +312,15 @@ function listWithIndex(context: Context, jobsDir: string, dirs: string[]): Liste
   return jobs;
 }
 
-// An ended job as the index remembers it; its window, if it still has one, from tmux.
-function fromIndex(context: Context, dir: string, entry: IndexEntry): ListedJob {
-  const pane = windowOfEndedJob(context, entry);
-  let view: JobView | null = null;
-  const viewOf = (): JobView => {
-    const { bytes, start, end } = entry.json;
-    view ??= {
-      ...(JSON.parse(bytes.toString('utf8', start, end)) as JobView),
-      dir,
-      window: pane?.windowId ?? null,
-      pane: pane?.paneId ?? null,
-      session: pane?.sessionName ?? null,
-    };
-    return view;
-  };
-  return { name: entry.name, createdAt: entry.createdAt, view: viewOf, json: () => (pane ? JSON.stringify(jobJson(viewOf())) : entry.json) };
-}
-
-// The pane of an ended job whose window is still open (its shell), on its own server.
-function windowOfEndedJob(context: Context, entry: IndexEntry): PaneInfo | null {
-  const [id, socket] = entry.idAndSocket;
-  return panesOn(context, socket).find((pane) => pane.jobId === id) ?? null;
+// The job panes of the server an index entry names, looked up once per distinct socket.
+function jobPanesOfEntry(context: Context, entry: IndexEntry, bySocketField: Map<string, PaneInfo[]>): PaneInfo[] {
+  const field = entry.socketField;
+  let panes = bySocketField.get(field);
+  if (!panes) {
+    panes = panesOn(context, jsonString(field)).filter((pane) => pane.jobId !== null);
+    bySocketField.set(field, panes);
+  }
+  return panes;
 }
 
 // The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.

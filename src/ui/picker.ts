@@ -45,7 +45,7 @@ class Picker {
         process.stdin.pause();
         resolve(code);
       };
-      this.reload();
+      this.reload(false);
       this.enterRawMode();
       process.stdin.on('data', (data: Buffer) => {
         for (const key of splitKeys(data.toString('utf8'))) void this.onKey(key);
@@ -66,8 +66,9 @@ class Picker {
     return this.visible()[this.selected];
   }
 
-  private reload(): void {
-    this.context.panesBySocket.clear();
+  private reload(fresh = true): void {
+    // the first load uses the panes read with the context (prefetched with the popup)
+    if (fresh) this.context.panesBySocket.clear();
     const keep = this.current()?.dir;
     this.jobs = orderForPicker(listJobs(this.context, { all: false }), this.context.root);
     const index = this.visible().findIndex((job) => job.dir === keep);
