@@ -87,7 +87,9 @@ function makeFinishedJobs(root, n) {
 function timeUntilDrawn(args, cwd, marker) {
   return new Promise((resolve, reject) => {
     const start = now();
-    const child = spawn('script', ['-qfec', `bash ${join(ROOT, 'scripts', 'popup.sh')} ${args}`, '/dev/null'], {
+    // as the key bindings start them: the picker through popup.sh (server query prefetched), the form directly
+    const command = args === 'picker' ? `bash ${join(ROOT, 'scripts', 'popup.sh')} picker` : `node ${join(ROOT, 'dist', 'popup.cjs')} ${args}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd, env: { ...env, TMUX: `${socket},0,0`, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'inherit'],
     });
     let seen = '';

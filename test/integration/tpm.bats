@@ -20,7 +20,7 @@ CONF
 
 @test "TPM's install_plugins clones the plugin; on the next load its keys are bound and its CLI runs" {
   run tmux list-keys -T prefix J
-  refute_output --partial popup.sh
+  refute_output --partial popup.
   run "$TPM/bin/install_plugins"
   assert_success
   installed="$HOME/.tmux/plugins/tmux-job-runner"
@@ -29,7 +29,7 @@ CONF
   [ ! -e "$installed/node_modules" ]
   tmux source-file "$HOME/.tmux.conf"
   run tmux list-keys -T prefix J
-  assert_output --partial "$installed/scripts/popup.sh' dispatch"
+  assert_output --partial "$installed/dist/popup.cjs' dispatch"
   run tmux list-keys -T prefix L
   assert_output --partial "$installed/scripts/popup.sh' picker"
   assert_equal "$(expand_status status-right)" "jobs: 0"

@@ -11,7 +11,8 @@ load ../integration/helpers
     "a,b" "a#b" $'esc\e[31m'
   )
   # the whole test directory (project, HOME, tmux socket folder) and every tmux window
-  snapshot() { tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id} #{window_name}'; }
+  # (window ids, not names: tmux renames the first window as its shell starts)
+  snapshot() { tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}'; }
   before=$(snapshot)
   for name in "${names[@]}"; do
     run "$JR" dispatch --command "$AGENT exit 0" -- "$name" "task"
