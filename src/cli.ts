@@ -4,6 +4,7 @@ import { receivePrefetch } from './core/server-query.js';
 import { main } from './main.js';
 
 receivePrefetch();
-void main(process.argv.slice(2), processIO()).then((code) => {
-  process.exitCode = code;
-});
+// Exits as soon as the command is done: output is written synchronously, nothing runs
+// in the background, and a natural exit would first tear the heap down (tens of ms
+// here after listing 10,000 jobs).
+void main(process.argv.slice(2), processIO()).then((code) => process.exit(code));

@@ -7,9 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { writeFileAtomically } from './store.js';
 
 const INDEX_FILE = '.index';
-const HEADER = 'tmux-job-runner index 2';
-const TAB = 9;
-const NEWLINE = 10;
+const HEADER = 'tmux-job-runner index 3';
 
 // What identifies a version of notes.md: "MTIME SIZE INODE". Every change job-runner
 // makes to an ended job (a rerun) appends to its notes.md before it touches job.json,
@@ -23,42 +21,24 @@ export function notesStamp(dir: string): string | null {
 // A byte range of the index file.
 export type Bytes = { bytes: Buffer; start: number; end: number };
 
-// One line of the index: NAME STAMP "CREATED" "ID" "SOCKET" JSON, tab-separated (the
-// quoted fields are JSON strings; JSON escapes tabs and newlines). Only what every list
-// needs is decoded up front; the job's JSON stays bytes.
+// The file: a header line (version, jobs folder, size of the table), a table with a
+// short line per job — NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH, tab-separated
+// (quoted fields are JSON strings) — then each job's JSON at OFFSET in the rest. Only
+// the table is decoded: the jobs stay bytes until someone needs one as an object.
 export class IndexEntry {
   constructor(
     readonly name: string,
     readonly stamp: string,
     readonly createdAt: string,
-    private readonly fields: Buffer,
-    private readonly lineAt: number,
-    private readonly idAt: number,
-    private readonly jsonAt: number,
-    private readonly end: number,
+    // the job id and tmux socket as the index holds them (JSON strings): jobs of one
+    // server share the socket, so a caller can look up that server once per value
+    readonly idField: string,
+    readonly socketField: string,
+    readonly json: Bytes,
   ) {}
 
-  // the tmux socket as the index holds it (a JSON string): jobs of one server share it,
-  // so a caller can look up that server once per distinct value
-  get socketField(): string {
-    const tab = this.fields.indexOf(9, this.idAt);
-    return this.fields.toString('latin1', tab + 1, this.jsonAt - 1);
-  }
-
-  // the job id, to find a window an ended job may still have
   get id(): string {
-    const tab = this.fields.indexOf(9, this.idAt);
-    return jsonString(this.fields.toString('utf8', this.idAt, tab));
-  }
-
-  // the job as `list --json` prints it, with no window
-  get json(): Bytes {
-    return { bytes: this.fields, start: this.jsonAt, end: this.end };
-  }
-
-  // the whole line, newline included, to keep it in a rewritten index
-  get line(): Buffer {
-    return this.fields.subarray(this.lineAt, this.end + 1);
+    return jsonString(this.idField);
   }
 }
 
@@ -73,32 +53,33 @@ export function readIndex(jobsDir: string): Map<string, IndexEntry> {
   } catch {
     return entries;
   }
-  let start = bytes.indexOf(NEWLINE);
-  if (start < 0 || bytes.toString('utf8', 0, start) !== headerLine(jobsDir)) return entries;
-  start += 1;
-  while (start < bytes.length) {
-    const end = bytes.indexOf(NEWLINE, start);
+  const headerEnd = bytes.indexOf(10);
+  const header = headerEnd < 0 ? [] : bytes.toString('utf8', 0, headerEnd).split('\t');
+  const tableSize = Number(header[2]);
+  if (header[0] !== HEADER || header[1] !== JSON.stringify(jobsDir) || !(tableSize >= 0)) return entries;
+  const jsonStart = headerEnd + 1 + tableSize;
+  if (jsonStart > bytes.length) return entries;
+  const table = bytes.toString('utf8', headerEnd + 1, jsonStart);
+  let start = 0;
+  while (start < table.length) {
+    const end = table.indexOf('\n', start);
     if (end < 0) break;
-    const entry = parseLine(bytes, start, end);
+    const entry = parseLine(table, start, end, bytes, jsonStart);
     if (entry) entries.set(entry.name, entry);
     start = end + 1;
   }
   return entries;
 }
 
-function parseLine(bytes: Buffer, start: number, end: number): IndexEntry | null {
-  const afterName = bytes.indexOf(TAB, start) + 1;
-  const afterStamp = afterName && bytes.indexOf(TAB, afterName) + 1;
-  const afterCreated = afterStamp && bytes.indexOf(TAB, afterStamp) + 1;
-  const afterId = afterCreated && bytes.indexOf(TAB, afterCreated) + 1;
-  const jsonAt = afterId && bytes.indexOf(TAB, afterId) + 1;
-  if (!jsonAt || jsonAt >= end || bytes[jsonAt] !== 0x7b) return null;
+function parseLine(table: string, start: number, end: number, bytes: Buffer, jsonStart: number): IndexEntry | null {
+  const fields = table.slice(start, end).split('\t');
+  if (fields.length !== 7) return null;
+  const [name, stamp, createdAt, idField, socketField, offset, length] = fields as [string, string, string, string, string, string, string];
+  const from = jsonStart + Number(offset);
+  const to = from + Number(length);
+  if (!(to <= bytes.length && from >= jsonStart && bytes[from] === 0x7b)) return null;
   try {
-    const createdAt = jsonString(bytes.toString('utf8', afterStamp, afterCreated - 1));
-    return new IndexEntry(
-      bytes.toString('latin1', start, afterName - 1), bytes.toString('latin1', afterName, afterStamp - 1), createdAt,
-      bytes, start, afterCreated, jsonAt, end,
-    );
+    return new IndexEntry(name, stamp, jsonString(createdAt), idField, socketField, { bytes, start: from, end: to });
   } catch {
     return null;
   }
@@ -110,27 +91,37 @@ export function jsonString(field: string): string {
   return field.includes('\\') ? (JSON.parse(field) as string) : field.slice(1, -1);
 }
 
-function headerLine(jobsDir: string): string {
-  return `${HEADER}\t${JSON.stringify(jobsDir)}`;
-}
-
 export type NewEntry = { name: string; stamp: string; createdAt: string; id: string; socket: string; json: string };
 
 // Replaces the index with these entries, kept ones copied as they were (atomically;
 // not synced to disk: it is a cache). A read-only jobs folder simply has none.
 export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]): void {
-  const parts: Buffer[] = [Buffer.from(`${headerLine(jobsDir)}\n`)];
+  const lines: string[] = [];
+  const jobs: Buffer[] = [];
+  let offset = 0;
   for (const entry of entries) {
+    let json: Buffer;
+    let idField: string;
+    let socketField: string;
     if (entry instanceof IndexEntry) {
-      parts.push(entry.line);
+      json = entry.json.bytes.subarray(entry.json.start, entry.json.end);
+      ({ idField, socketField } = entry);
     } else {
-      const { name, stamp, createdAt, id, socket, json } = entry;
-      parts.push(Buffer.from(`${name}\t${stamp}\t${JSON.stringify(createdAt)}\t${JSON.stringify(id)}\t${JSON.stringify(socket)}\t${json}\n`));
+      json = Buffer.from(entry.json);
+      idField = JSON.stringify(entry.id);
+      socketField = JSON.stringify(entry.socket);
     }
+    lines.push(`${entry.name}\t${entry.stamp}\t${JSON.stringify(entry.createdAt)}\t${idField}\t${socketField}\t${offset}\t${json.length}\n`);
+    jobs.push(json, NEWLINE);
+    offset += json.length + 1;
   }
+  const table = Buffer.from(lines.join(''));
+  const header = Buffer.from(`${HEADER}\t${JSON.stringify(jobsDir)}\t${table.length}\n`);
   try {
-    writeFileAtomically(`${jobsDir}/${INDEX_FILE}`, Buffer.concat(parts), { sync: false });
+    writeFileAtomically(`${jobsDir}/${INDEX_FILE}`, Buffer.concat([header, table, ...jobs]), { sync: false });
   } catch {
     // list works without its cache
   }
 }
+
+const NEWLINE = Buffer.from('\n');

@@ -51,13 +51,19 @@ describe('the index of ended jobs', () => {
     expect(readIndex(dir).size).toBe(1);
   });
 
-  it('skips a damaged line and keeps the others', () => {
+  it('skips a damaged entry and keeps the others', () => {
     const dir = jobsDir();
     writeIndex(dir, [entry('alpha'), entry('beta'), entry('gamma')]);
-    const lines = readFileSync(join(dir, '.index'), 'utf8').split('\n');
-    lines[2] = lines[2]!.slice(0, 20);
-    writeFileSync(join(dir, '.index'), lines.join('\n'));
+    const bytes = readFileSync(join(dir, '.index'));
+    // beta's JSON no longer starts where its line says
+    bytes[bytes.indexOf('{"name":"beta"')] = 0x78;
+    writeFileSync(join(dir, '.index'), bytes);
     expect([...readIndex(dir).keys()]).toEqual(['alpha', 'gamma']);
+    // a table line cut short
+    writeIndex(dir, [entry('alpha'), entry('beta')]);
+    const text = readFileSync(join(dir, '.index'), 'utf8').replace(/\nbeta\t[^\n]*/, '\nbeta\tx');
+    writeFileSync(join(dir, '.index'), text);
+    expect(readIndex(dir).has('beta')).toBe(false);
   });
 
   it("stamps notes.md by mtime, size and inode; none when it is missing", () => {
