@@ -30,21 +30,39 @@ export class IndexEntry {
     readonly name: string,
     readonly stamp: string,
     readonly createdAt: string,
-    // the job id and tmux socket as the index holds them (JSON strings): jobs of one
-    // server share the socket, so a caller can look up that server once per value
-    readonly idField: string,
-    readonly socketField: string,
-    readonly json: Bytes,
+    // the table, and where this job's id and socket fields lie in it (decoded on demand)
+    private readonly table: string,
+    private readonly idAt: number,
+    private readonly socketAt: number,
+    readonly bytes: Buffer,
+    // where the job's JSON lies in bytes
+    readonly from: number,
+    readonly to: number,
   ) {}
 
   get id(): string {
     return jsonString(this.idField);
   }
+
+  // the job id and tmux socket as the index holds them (JSON strings): jobs of one
+  // server share the socket, so a caller can look up that server once per value
+  get idField(): string {
+    return this.table.slice(this.idAt, this.socketAt - 1);
+  }
+
+  get socketField(): string {
+    return this.table.slice(this.socketAt, this.table.indexOf('\t', this.socketAt));
+  }
+
+  get json(): Bytes {
+    return { bytes: this.bytes, start: this.from, end: this.to };
+  }
 }
 
 // The entries of a jobs folder's index by name; empty when there is none, it is not
 // this version's, or it was written for a jobs folder elsewhere (the folder moved:
-// every remembered path is stale).
+// every remembered path is stale). Lean on purpose: at 10,000 jobs every object and
+// string per line shows in the time `list` takes.
 export function readIndex(jobsDir: string): Map<string, IndexEntry> {
   const entries = new Map<string, IndexEntry>();
   let bytes: Buffer;
@@ -71,15 +89,23 @@ export function readIndex(jobsDir: string): Map<string, IndexEntry> {
   return entries;
 }
 
+// NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH
 function parseLine(table: string, start: number, end: number, bytes: Buffer, jsonStart: number): IndexEntry | null {
-  const fields = table.slice(start, end).split('\t');
-  if (fields.length !== 7) return null;
-  const [name, stamp, createdAt, idField, socketField, offset, length] = fields as [string, string, string, string, string, string, string];
-  const from = jsonStart + Number(offset);
-  const to = from + Number(length);
+  const stampAt = table.indexOf('\t', start) + 1;
+  const createdAt = stampAt && table.indexOf('\t', stampAt) + 1;
+  const idAt = createdAt && table.indexOf('\t', createdAt) + 1;
+  const socketAt = idAt && table.indexOf('\t', idAt) + 1;
+  const offsetAt = socketAt && table.indexOf('\t', socketAt) + 1;
+  const lengthAt = offsetAt && table.indexOf('\t', offsetAt) + 1;
+  if (!lengthAt || lengthAt > end) return null;
+  const from = jsonStart + Number(table.slice(offsetAt, lengthAt - 1));
+  const to = from + Number(table.slice(lengthAt, end));
   if (!(to <= bytes.length && from >= jsonStart && bytes[from] === 0x7b)) return null;
   try {
-    return new IndexEntry(name, stamp, jsonString(createdAt), idField, socketField, { bytes, start: from, end: to });
+    const created = jsonString(table.slice(createdAt, idAt - 1));
+    return new IndexEntry(
+      table.slice(start, stampAt - 1), table.slice(stampAt, createdAt - 1), created, table, idAt, socketAt, bytes, from, to,
+    );
   } catch {
     return null;
   }
@@ -104,7 +130,7 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
     let idField: string;
     let socketField: string;
     if (entry instanceof IndexEntry) {
-      json = entry.json.bytes.subarray(entry.json.start, entry.json.end);
+      json = entry.bytes.subarray(entry.from, entry.to);
       ({ idField, socketField } = entry);
     } else {
       json = Buffer.from(entry.json);

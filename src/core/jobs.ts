@@ -257,20 +257,22 @@ export function listJobs(context: Context, scope: ListScope): JobView[] {
 }
 
 export function listJobEntries(context: Context, scope: ListScope): ListedJob[] {
-  const local = new Set(listJobNames(context.jobsDir).map((name) => `${context.jobsDir}/${name}`));
+  const names = listJobNames(context.jobsDir);
+  const localNames = new Set(names);
+  const isLocal = (dir: string) => dirname(dir) === context.jobsDir && localNames.has(basename(dir));
   // job windows of this server whose workspace still exists (rm may have removed it)
   const live = panesOn(context, context.socket).filter((pane) => pane.jobId !== null && existsSync(pane.jobDir));
-  const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !local.has(dir)));
+  const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !isLocal(dir)));
   if (scope.all) {
     for (const jobsDir of new Set(live.map((pane) => dirname(pane.jobDir)))) {
       for (const name of listJobNames(jobsDir)) {
         const dir = join(jobsDir, name);
-        if (!local.has(dir)) elsewhere.add(dir);
+        if (!isLocal(dir)) elsewhere.add(dir);
       }
     }
   }
   // where a workspace lies says which project it belongs to, not the root its record names
-  const here = listWithIndex(context, context.jobsDir, [...local]);
+  const here = listWithIndex(context, context.jobsDir, names);
   const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all).map(listedView);
   return [...here, ...there].sort(newestFirst);
 }
@@ -282,14 +284,14 @@ const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
 // Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
 // notes.md has not changed since (one stat, instead of reading job.json and notes.md).
 // Live fields (window, pane, session) always come from tmux.
-function listWithIndex(context: Context, jobsDir: string, dirs: string[]): ListedJob[] {
+function listWithIndex(context: Context, jobsDir: string, names: string[]): ListedJob[] {
   const index = readIndex(jobsDir);
   // what the index will hold: kept entries and newly ended jobs
   const keep: (IndexEntry | NewEntry)[] = [];
   const bySocketField = new Map<string, PaneInfo[]>();
   let changed = false;
-  const jobs = dirs.map((dir): ListedJob => {
-    const name = dir.slice(jobsDir.length + 1);
+  const jobs = names.map((name): ListedJob => {
+    const dir = `${jobsDir}/${name}`;
     const stamp = notesStamp(dir);
     const cached = index.get(name);
     if (cached && stamp === cached.stamp) {
