@@ -57,8 +57,11 @@ for (;;) {
         last;
     }
     last if $read == 0;
-    # most output is plain text: pass it through untouched
-    if ($carry eq '' && $chunk !~ /[\x00-\x08\x0b-\x1f\x7f]/) {
+    # most output is plain text, its lines ended by the terminal's CR LF: drop the CRs
+    # (tr is far cheaper than the substitutions below) and pass the rest through
+    if ($carry eq '' && ($chunk =~ tr/\x00-\x08\x0b\x0c\x0e-\x1f\x7f//) == 0
+        && $chunk !~ /\r[^\n]/ && substr($chunk, -1) ne "\r") {
+        $chunk =~ tr/\r//d;
         syswrite(STDOUT, $chunk);
         next;
     }

@@ -10,6 +10,15 @@ function clean(input: string | Buffer): Buffer {
 }
 
 describe('log-filter.pl', () => {
+  it('turns CR LF and bare CRs into line breaks across read boundaries in a large output', () => {
+    // a terminal ends lines with CR LF; progress bars use bare CRs; reads are up to 64 KiB
+    const lines = Array.from({ length: 40_000 }, (_, i) => `line ${i}`);
+    let input = lines.join('\r\n');
+    input = `${input.slice(0, 65_535)}\r${input.slice(65_535, 140_000)}\r${input.slice(140_000)}\r\n`;
+    const expected = input.replace(/\r+\n/g, '\n').replace(/\r/g, '\n');
+    expect(clean(input).toString()).toBe(expected);
+  });
+
   it.each([
     ['colours', 'a \x1b[1;31mred\x1b[0m b\n', 'a red b\n'],
     ['CRLF', 'one\r\ntwo\r\n', 'one\ntwo\n'],
