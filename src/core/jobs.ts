@@ -198,12 +198,14 @@ export type ListScope = { all: boolean };
 export interface ListedJob {
   readonly name: string;
   readonly createdAt: string;
+  // in this project's jobs folder (not a live job of another project)
+  readonly local: boolean;
   view(): JobView;
   json(): string | Bytes;
 }
 
 class FreshJob implements ListedJob {
-  constructor(private readonly job: JobView) {}
+  constructor(private readonly job: JobView, readonly local: boolean) {}
   get name() {
     return this.job.name;
   }
@@ -220,6 +222,7 @@ class FreshJob implements ListedJob {
 
 // An ended job as the index remembers it; its window, if it still has one, from tmux.
 class IndexedJob implements ListedJob {
+  readonly local = true;
   private parsed: JobView | null = null;
   constructor(private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null) {}
   get name() {
@@ -273,11 +276,10 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   }
   // where a workspace lies says which project it belongs to, not the root its record names
   const here = listWithIndex(context, context.jobsDir, names);
-  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all).map(listedView);
+  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all).map((view) => new FreshJob(view, false));
   return [...here, ...there].sort(newestFirst);
 }
 
-const listedView = (view: JobView): ListedJob => new FreshJob(view);
 
 const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
 
@@ -308,7 +310,7 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
       const json = JSON.stringify(jobJson({ ...view, window: null, pane: null, session: null }));
       keep.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, json });
     }
-    return listedView(view);
+    return new FreshJob(view, true);
   });
   if (changed || keep.length !== index.size) writeIndex(jobsDir, keep);
   return jobs;

@@ -1,29 +1,35 @@
 // The picker's pure parts: order, filter and rows.
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
 
+// A job as the picker holds it: name and age at hand, the rest parsed when shown (a
+// picker over 1,000 jobs draws 40 of them).
+export type PickerJob = { readonly name: string; readonly createdAt: string; readonly local: boolean; view(): JobView };
+
 // Jobs of this project first, then the live jobs of other projects; newest first in each.
-export function orderForPicker(jobs: readonly JobView[], root: string): JobView[] {
-  const here = jobs.filter((job) => job.root === root || job.state === 'corrupt').sort(newestFirst);
-  const elsewhere = jobs.filter((job) => !(job.root === root || job.state === 'corrupt')).sort(newestFirst);
+export function orderForPicker<T extends PickerJob>(jobs: readonly T[]): T[] {
+  const here = jobs.filter((job) => job.local).sort(newestFirst);
+  const elsewhere = jobs.filter((job) => !job.local).sort(newestFirst);
   return [...here, ...elsewhere];
 }
 
 // Keeps the jobs whose name, state or last note contain every word of the query (any case).
-export function filterJobs(jobs: readonly JobView[], query: string): JobView[] {
+export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: string): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...jobs];
-  return jobs.filter((job) => {
+  return jobs.filter((listed) => {
+    const job = listed.view();
     const text = `${job.name} ${job.state} ${job.note ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
 }
 
 // One line per job: "name  state  duration  last notes line", cut to the width.
-export function formatPickerRows(jobs: readonly JobView[], width: number, now: number, first = 0, count = jobs.length): string[] {
+export function formatPickerRows(jobs: readonly PickerJob[], width: number, now: number, first = 0, count = jobs.length): string[] {
   // the name column fits every job, not just the rows on screen, so it does not jump
   let nameWidth = 4;
   for (const job of jobs) nameWidth = Math.max(nameWidth, job.name.length);
-  return jobs.slice(first, first + count).map((job) => {
+  return jobs.slice(first, first + count).map((listed) => {
+    const job = listed.view();
     const state = job.state === 'failed' && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
     const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
     const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { dispatchJob } from '../commands/dispatch.js';
 import { stopJob } from '../commands/kill.js';
 import { removeJobWorkspace } from '../commands/rm.js';
-import { listJobs, loadContext, type Context, type JobView } from '../core/jobs.js';
+import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { isLive } from '../core/state.js';
 import { workspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
@@ -21,7 +21,7 @@ const DOWN = new Set(['\x1b[B', '\x1bOB', '\x0e']);
 type Confirm = { question: string; action: () => Promise<string> | string };
 
 class Picker {
-  private jobs: JobView[] = [];
+  private jobs: ListedJob[] = [];
   private query = '';
   private filtering = false;
   private selected = 0;
@@ -58,20 +58,20 @@ class Picker {
     });
   }
 
-  private visible(): JobView[] {
-    return filterJobs(this.jobs, this.query);
+  private visible(): ListedJob[] {
+    return this.query ? filterJobs(this.jobs, this.query) : this.jobs;
   }
 
   private current(): JobView | undefined {
-    return this.visible()[this.selected];
+    return this.visible()[this.selected]?.view();
   }
 
   private reload(fresh = true): void {
     // the first load uses the panes read with the context (prefetched with the popup)
     if (fresh) this.context.panesBySocket.clear();
     const keep = this.current()?.dir;
-    this.jobs = orderForPicker(listJobs(this.context, { all: false }), this.context.root);
-    const index = this.visible().findIndex((job) => job.dir === keep);
+    this.jobs = orderForPicker(listJobEntries(this.context, { all: false }));
+    const index = keep === undefined ? -1 : this.visible().findIndex((job) => job.view().dir === keep);
     this.selected = index >= 0 ? index : Math.min(this.selected, Math.max(0, this.visible().length - 1));
     this.render();
   }

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/core/jobs.js';
-import { filterJobs, formatPickerRows, orderForPicker } from '../../../src/ui/picker-model.js';
+import { filterJobs, formatPickerRows, orderForPicker, type PickerJob } from '../../../src/ui/picker-model.js';
 
-const job = (name: string, overrides: Partial<JobView> = {}): JobView =>
+// a job as the picker holds it; "local" (in this project's jobs folder) when its root is /here
+const job = (name: string, overrides: Partial<JobView> = {}): PickerJob => {
+  const view = viewOf(name, overrides);
+  return { name, createdAt: view.createdAt, local: view.root === '/here', view: () => view };
+};
+
+const viewOf = (name: string, overrides: Partial<JobView> = {}): JobView =>
   ({
     version: 1, id: name, name, state: 'running', exitCode: null, signal: null, root: '/here', dir: `/here/.claude-local/jobs/${name}`,
     command: 'claude', task: 't', promptVia: 'argument', socket: '/s', createdAt: '2026-01-01T00:00:00.000Z',
@@ -19,7 +25,7 @@ describe('orderForPicker', () => {
       job('new-here', { createdAt: '2026-01-02T00:00:00.000Z' }),
       job('old-elsewhere', { root: '/other', createdAt: '2026-01-01T00:00:00.000Z' }),
     ];
-    expect(orderForPicker(jobs, '/here').map((j) => j.name)).toEqual(['new-here', 'old-here', 'new-elsewhere', 'old-elsewhere']);
+    expect(orderForPicker(jobs).map((j) => j.name)).toEqual(['new-here', 'old-here', 'new-elsewhere', 'old-elsewhere']);
   });
 });
 
@@ -64,5 +70,14 @@ describe('formatPickerRows', () => {
     const [row] = formatPickerRows([job('a', { note: 'x'.repeat(100) })], 30, NOW);
     expect([...row!]).toHaveLength(30);
     expect(row!.endsWith('…')).toBe(true);
+  });
+});
+
+describe('laziness', () => {
+  it('parses only the rows it draws, and takes the name column from every job', () => {
+    const unread = (name: string, createdAt = ''): PickerJob => ({ name, createdAt, local: true, view: () => { throw new Error(`${name} was parsed`); } });
+    const rows = formatPickerRows([job('a'), unread('a-much-longer-name')], 80, NOW, 0, 1);
+    expect(rows).toEqual([`${'a'.padEnd(18)}  running     3m12s  `]);
+    expect(orderForPicker([unread('x', '2026-01-01'), unread('y', '2026-01-02')]).map((j) => j.name)).toEqual(['y', 'x']);
   });
 });
