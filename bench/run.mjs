@@ -274,12 +274,13 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
     const start = now();
     run(JR, ['dispatch', `flood-${i}`, 'flood', '--command', timed(withFile)], { cwd: project });
     await waitFor(() => existsSync(join(project, '.claude-local', 'jobs', `flood-${i}`, '.run', 'exit')), 300_000, 20);
+    const dispatchToEnd = now() - start;
     const plainFile = join(base, `plain-${i}.times`);
     run('tmux', ['new-window', '-d', '-n', `plain-${i}`, `${timed(plainFile)}; exec bash`]);
     await waitFor(() => existsSync(plainFile) && readFileSync(plainFile, 'utf8').endsWith('\n'), 300_000, 20);
     if (i < WARMUP) continue;
     withLog.push(span(withFile));
-    endToEnd.push(now() - start);
+    endToEnd.push(dispatchToEnd);
     withoutLog.push(span(plainFile));
   }
   const log = readFileSync(join(project, '.claude-local', 'jobs', `flood-${WARMUP + 4}`, 'log.txt'), 'utf8');
