@@ -1,7 +1,7 @@
 // list: the jobs of this project and every job with a window on this tmux server.
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable } from '../core/format.js';
-import type { Bytes } from '../core/job-index.js';
+import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { jobRunTime, listJobEntries, loadContext, type JobView } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -57,21 +57,29 @@ function exitColumn(job: JobView): string {
 
 export const verb = { spec: listSpec, run: runList };
 
-// A JSON array with one job per line: compact for 10,000 jobs, and grep-able. Jobs from
-// the index are copied as the bytes it holds.
+// A JSON array with one job per line: compact for 10,000 jobs, and greppable. Jobs from
+// the index are copied as the bytes it holds, a run of them in list order (the index
+// keeps that order and list's separator) as one range.
 function jsonArray(items: (string | Bytes)[]): Buffer {
   if (items.length === 0) return Buffer.from('[]\n');
-  const parts = items.map((item): Bytes => {
-    if (typeof item !== 'string') return item;
-    const bytes = Buffer.from(item);
-    return { bytes, start: 0, end: bytes.length };
-  });
-  const out = Buffer.allocUnsafe(parts.reduce((sum, part) => sum + part.end - part.start + 2, 3));
-  let at = out.write('[\n');
-  for (const part of parts) {
-    at += part.bytes.copy(out, at, part.start, part.end);
-    at += out.write(',\n', at);
+  const runs: Bytes[] = [];
+  let run: Bytes | null = null;
+  for (const item of items) {
+    if (run && typeof item !== 'string' && item.bytes === run.bytes && item.start === run.end + BETWEEN.length) {
+      run.end = item.end;
+      continue;
+    }
+    if (run) runs.push(run);
+    const bytes = typeof item === 'string' ? Buffer.from(item) : item.bytes;
+    run = typeof item === 'string' ? { bytes, start: 0, end: bytes.length } : { bytes, start: item.start, end: item.end };
   }
-  out.write('\n]\n', at - 2);
+  if (run) runs.push(run);
+  const out = Buffer.allocUnsafe(runs.reduce((sum, run) => sum + run.end - run.start + BETWEEN.length, 3));
+  let at = out.write('[\n');
+  for (const run of runs) {
+    at += run.bytes.copy(out, at, run.start, run.end);
+    at += BETWEEN.copy(out, at);
+  }
+  out.write('\n]\n', at - BETWEEN.length);
   return out;
 }

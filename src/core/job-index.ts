@@ -25,7 +25,7 @@ export type Bytes = { bytes: Buffer; start: number; end: number };
 // short line per job — NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH, tab-separated
 // (quoted fields are JSON strings) — then each job's JSON at OFFSET in the rest. Only
 // the table is decoded: the jobs stay bytes until someone needs one as an object.
-export class IndexEntry {
+export class IndexEntry implements Bytes {
   constructor(
     readonly name: string,
     readonly stamp: string,
@@ -35,9 +35,9 @@ export class IndexEntry {
     private readonly idAt: number,
     private readonly socketAt: number,
     readonly bytes: Buffer,
-    // where the job's JSON lies in bytes
-    readonly from: number,
-    readonly to: number,
+    // where the job's JSON lies in bytes (the entry is itself that byte range)
+    readonly start: number,
+    readonly end: number,
   ) {}
 
   get id(): string {
@@ -54,9 +54,6 @@ export class IndexEntry {
     return this.table.slice(this.socketAt, this.table.indexOf('\t', this.socketAt));
   }
 
-  get json(): Bytes {
-    return { bytes: this.bytes, start: this.from, end: this.to };
-  }
 }
 
 // The entries of a jobs folder's index by name; empty when there is none, it is not
@@ -119,8 +116,9 @@ export function jsonString(field: string): string {
 
 export type NewEntry = { name: string; stamp: string; createdAt: string; id: string; socket: string; json: string };
 
-// Replaces the index with these entries, kept ones copied as they were (atomically;
-// not synced to disk: it is a cache). A read-only jobs folder simply has none.
+// Replaces the index with these entries, in the order given (list's order: newest
+// first), kept ones copied as they were (atomically; not synced to disk: it is a
+// cache). A read-only jobs folder simply has none.
 export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]): void {
   const lines: string[] = [];
   const jobs: Buffer[] = [];
@@ -130,7 +128,7 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
     let idField: string;
     let socketField: string;
     if (entry instanceof IndexEntry) {
-      json = entry.bytes.subarray(entry.from, entry.to);
+      json = entry.bytes.subarray(entry.start, entry.end);
       ({ idField, socketField } = entry);
     } else {
       json = Buffer.from(entry.json);
@@ -138,8 +136,8 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
       socketField = JSON.stringify(entry.socket);
     }
     lines.push(`${entry.name}\t${entry.stamp}\t${JSON.stringify(entry.createdAt)}\t${idField}\t${socketField}\t${offset}\t${json.length}\n`);
-    jobs.push(json, NEWLINE);
-    offset += json.length + 1;
+    jobs.push(json, BETWEEN);
+    offset += json.length + BETWEEN.length;
   }
   const table = Buffer.from(lines.join(''));
   const header = Buffer.from(`${HEADER}\t${JSON.stringify(jobsDir)}\t${table.length}\n`);
@@ -150,4 +148,5 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
   }
 }
 
-const NEWLINE = Buffer.from('\n');
+// as `list --json` separates jobs: a run of index entries in list order is copied as one range
+export const BETWEEN = Buffer.from(',\n');

@@ -232,7 +232,7 @@ class IndexedJob implements ListedJob {
     return this.entry.createdAt;
   }
   view(): JobView {
-    const { bytes, start, end } = this.entry.json;
+    const { bytes, start, end } = this.entry;
     this.parsed ??= {
       ...(JSON.parse(bytes.toString('utf8', start, end)) as JobView),
       dir: this.dir,
@@ -243,7 +243,7 @@ class IndexedJob implements ListedJob {
     return this.parsed;
   }
   json(): string | Bytes {
-    return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry.json;
+    return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry;
   }
 }
 
@@ -312,7 +312,7 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
     }
     return new FreshJob(view, true);
   });
-  if (changed || keep.length !== index.size) writeIndex(jobsDir, keep);
+  if (changed || keep.length !== index.size) writeIndex(jobsDir, keep.sort(newestFirst));
   return jobs;
 }
 

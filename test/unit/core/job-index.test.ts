@@ -14,7 +14,7 @@ const entry = (name: string, extra: Partial<NewEntry> = {}): NewEntry => ({
 });
 
 const json = (e: IndexEntry) => {
-  const { bytes, start, end } = e.json;
+  const { bytes, start, end } = e;
   return bytes.toString('utf8', start, end);
 };
 
