@@ -222,6 +222,10 @@ load helpers
   "$JR" rm cached
   run "$JR" list --json
   assert_output "[]"
+  # a file with a job's name in the jobs folder is not a job
+  echo 'not a job' >"$PROJECT/.claude-local/jobs/stray"
+  run "$JR" list --json
+  assert_output "[]"
   echo 'garbage' >"$PROJECT/.claude-local/jobs/.index"
   "$JR" dispatch after "t" --command "$AGENT exit 0"
   "$JR" wait after
