@@ -114,6 +114,9 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
 function startJob(
   context: Context, paths: WorkspacePaths, request: DispatchRequest, command: string, env: NodeJS.ProcessEnv, rerun: boolean,
 ): { paths: WorkspacePaths; window: NewWindow } {
+  // whether the job still runs is asked of tmux now, under the lock: the panes read at
+  // start (prefetched alongside node) predate a rerun that held the lock before us
+  if (rerun) context.panesBySocket.delete(context.socket);
   const previous = rerun ? refuseUnlessRerunnable(context, paths, request) : null;
   const now = new Date().toISOString();
   const record: JobRecord = {
