@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { buildPrompt, serializeEnvironment } from '../core/agent.js';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
+import { shellQuote } from '../core/format.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
 import { isLive } from '../core/state.js';
@@ -193,9 +194,8 @@ function startJob(
 // background once the window exists (the caller does not wait, and failing to count
 // does not undo the job; its output goes nowhere, or tmux would show it in a pane).
 function recountCommand(socket: string): string {
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const cli = join(PACKAGE_ROOT, 'dist', 'cli.cjs');
-  return `${quote(process.execPath)} ${quote(cli)} _status --socket ${quote(socket)} >/dev/null 2>&1`;
+  return `${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1`;
 }
 
 const RERUN_LOCK_STALE_MS = 60_000;

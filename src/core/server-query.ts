@@ -4,6 +4,7 @@
 // over on file descriptor 3, so a command's tmux round trip overlaps node's own start
 // instead of following it (node spawning a process costs more than the tmux call itself).
 import { closeSync, readFileSync } from 'node:fs';
+import { shellQuote } from './format.js';
 import { OPTIONS, OPTION_KEYS } from './options.js';
 
 export const SEP = '\x1f';
@@ -59,6 +60,5 @@ export function takePrefetchedAnswer(): string | null {
 
 // The same query for the shell side, as sh variables (written to dist/ by build.mjs).
 export function shellDefinitions(): string {
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  return `JOB_RUNNER_OPTIONS_FORMAT=${quote(OPTIONS_FORMAT)}\nJOB_RUNNER_PANE_FORMAT=${quote(PANE_FORMAT)}\n`;
+  return `JOB_RUNNER_OPTIONS_FORMAT=${shellQuote(OPTIONS_FORMAT)}\nJOB_RUNNER_PANE_FORMAT=${shellQuote(PANE_FORMAT)}\n`;
 }
