@@ -13,4 +13,7 @@ if ! command -v node >/dev/null 2>&1; then
   exit 2
 fi
 . "$dir/prefetch.sh"
-JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/cli.cjs" dispatch "$1" - < <(printf '%s' "$2") 3< <(server_query)
+# each opened by its own exec, so node holds no second descriptor of either pipe
+exec 3< <(server_query)
+exec < <(printf '%s' "$2")
+JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/cli.cjs" dispatch "$1" -

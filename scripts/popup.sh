@@ -6,6 +6,8 @@
 dir=${BASH_SOURCE[0]%/*}
 if [ "${1-}" = picker ]; then
   . "$dir/prefetch.sh"
-  JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/popup.cjs" "$@" 3< <(server_query)
+  # opened by its own exec, so node holds no second descriptor of the pipe
+  exec 3< <(server_query)
+  JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/popup.cjs" "$@"
 fi
 exec node "$dir/../dist/popup.cjs" "$@"

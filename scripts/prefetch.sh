@@ -4,8 +4,10 @@
 # shellcheck source=/dev/null
 . "${BASH_SOURCE[0]%/*}/../dist/server-query.sh"
 
-# Prints what tmux answers to the server query, then tmux's exit status on a line.
+# Prints what tmux answers to the server query, then tmux's exit status on a line
+# (without the formats, a failure: node then asks tmux itself).
 server_query() {
+  [ -n "${JOB_RUNNER_PANE_FORMAT-}" ] || { echo 1; return; }
   tmux display-message -p "$JOB_RUNNER_OPTIONS_FORMAT" \; list-panes -a -F "$JOB_RUNNER_PANE_FORMAT" 2>&1
   echo "$?"
 }

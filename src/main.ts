@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       io.out(`${VERSION}\n`);
       return 0;
     }
-    const verb = VERBS[verbName]?.load();
+    const verb = Object.prototype.hasOwnProperty.call(VERBS, verbName) ? VERBS[verbName]!.load() : undefined;
     if (!verb) throw new UsageError(`unknown verb ${JSON.stringify(verbName)} (see: job-runner --help)`);
     const { options, positionals } = parseVerbArgs(verb.spec, rest);
     if (options.help) {

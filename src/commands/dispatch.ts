@@ -159,8 +159,10 @@ function startJob(
   withFileSystemHelp(paths.dir, () => {
     if (previous) {
       rotateForRerun(paths);
-      writeWorkspaceFiles(paths, files);
+      // job.json before notes.md: list's index trusts an ended job while its notes.md
+      // is unchanged, so the record must say "running" before notes.md changes
       writeJobRecord(paths, record);
+      writeWorkspaceFiles(paths, files);
     } else if (!createWorkspaceAtomically(paths, files, record)) {
       throw new UsageError(`dispatch: job ${request.name} was just created by another dispatch; choose another name`);
     }
@@ -192,10 +194,11 @@ function startJob(
 
 // The new job counts in the status line within moments: the server recounts in the
 // background once the window exists (the caller does not wait, and failing to count
-// does not undo the job; its output goes nowhere, or tmux would show it in a pane).
+// does not undo the job; its output and status go nowhere, or tmux would show them in a pane).
 function recountCommand(socket: string): string {
   const cli = join(PACKAGE_ROOT, 'dist', 'cli.cjs');
-  return `${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1`;
+  // `|| true`: a failed run-shell puts the pane in view mode to show its status
+  return `${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1 || true`;
 }
 
 const RERUN_LOCK_STALE_MS = 60_000;

@@ -3,14 +3,14 @@
 // reads one file and stats one file per job instead of reading two files per job, and
 // prints the remembered bytes without parsing them. It is a cache: a missing, old or
 // garbled index is rebuilt by the next read, and nothing is ever lost with it.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { writeFileAtomically } from './store.js';
 
 const INDEX_FILE = '.index';
 const HEADER = 'tmux-job-runner index 3';
 
 // What identifies a version of notes.md: "MTIME SIZE INODE". Every change job-runner
-// makes to an ended job (a rerun) appends to its notes.md before it touches job.json,
+// makes to an ended job (a rerun) writes job.json first and then appends to notes.md,
 // and notes.md is what agents and people edit after a job ends; a job.json edited by
 // hand after its end shows in `list` once notes.md changes (show always reads job.json).
 export function notesStamp(dir: string): string | null {
@@ -97,8 +97,12 @@ function parseLine(table: string, start: number, end: number, bytes: Buffer, jso
   if (!lengthAt || lengthAt > end) return null;
   const from = jsonStart + Number(table.slice(offsetAt, lengthAt - 1));
   const to = from + Number(table.slice(lengthAt, end));
-  if (!(to <= bytes.length && from >= jsonStart && bytes[from] === 0x7b)) return null;
+  // a damaged entry is dropped (and read afresh): its JSON must at least be whole, and
+  // its quoted fields must parse
+  if (!(to <= bytes.length && from >= jsonStart && bytes[from] === 0x7b && bytes[to - 1] === 0x7d)) return null;
   try {
+    jsonString(table.slice(idAt, socketAt - 1));
+    jsonString(table.slice(socketAt, offsetAt - 1));
     const created = jsonString(table.slice(createdAt, idAt - 1));
     return new IndexEntry(
       table.slice(start, stampAt - 1), table.slice(stampAt, createdAt - 1), created, table, idAt, socketAt, bytes, from, to,
@@ -143,6 +147,8 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
   const header = Buffer.from(`${HEADER}\t${JSON.stringify(jobsDir)}\t${table.length}\n`);
   try {
     writeFileAtomically(`${jobsDir}/${INDEX_FILE}`, Buffer.concat([header, table, ...jobs]), { sync: false });
+    // the index of versions before 0.2 (views parsed as a whole): nothing reads it now
+    rmSync(`${jobsDir}/.index.json`, { force: true });
   } catch {
     // list works without its cache
   }

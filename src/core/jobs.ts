@@ -224,7 +224,9 @@ class FreshJob implements ListedJob {
 class IndexedJob implements ListedJob {
   readonly local = true;
   private parsed: JobView | null = null;
-  constructor(private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null) {}
+  constructor(
+    private readonly context: Context, private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null,
+  ) {}
   get name() {
     return this.entry.name;
   }
@@ -232,15 +234,25 @@ class IndexedJob implements ListedJob {
     return this.entry.createdAt;
   }
   view(): JobView {
-    const { bytes, start, end } = this.entry;
-    this.parsed ??= {
-      ...(JSON.parse(bytes.toString('utf8', start, end)) as JobView),
-      dir: this.dir,
-      window: this.pane?.windowId ?? null,
-      pane: this.pane?.paneId ?? null,
-      session: this.pane?.sessionName ?? null,
-    };
+    this.parsed ??= this.fromIndex() ?? viewJob(this.context, this.dir);
     return this.parsed;
+  }
+  // null when the index's bytes do not parse (a damaged cache): the record is read instead
+  private fromIndex(): JobView | null {
+    const { bytes, start, end } = this.entry;
+    try {
+      // the list --json shape: a JobView but for version, which every record has as 1
+      return {
+        ...(JSON.parse(bytes.toString('utf8', start, end)) as Omit<JobView, 'version'>),
+        version: 1,
+        dir: this.dir,
+        window: this.pane?.windowId ?? null,
+        pane: this.pane?.paneId ?? null,
+        session: this.pane?.sessionName ?? null,
+      };
+    } catch {
+      return null;
+    }
   }
   json(): string | Bytes {
     return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry;
@@ -301,12 +313,13 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
       // an ended job's window may still be open (its shell)
       const panes = jobPanesOfEntry(context, cached, bySocketField);
       const id = panes.length > 0 ? cached.id : null;
-      return new IndexedJob(cached, dir, id === null ? null : (panes.find((pane) => pane.jobId === id) ?? null));
+      return new IndexedJob(context, cached, dir, id === null ? null : (panes.find((pane) => pane.jobId === id) ?? null));
     }
-    changed = true;
     const view = viewJob(context, dir);
-    // the stamp taken before reading: a change during the read is seen next time
+    // the stamp taken before reading: a change during the read is seen next time (a
+    // running job is not indexed, and does not make list rewrite the index)
     if (stamp && ENDED.has(view.state)) {
+      changed = true;
       const json = JSON.stringify(jobJson({ ...view, window: null, pane: null, session: null }));
       keep.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, json });
     }

@@ -218,6 +218,10 @@ load helpers
   "$JR" dispatch cached "t" --force --command "$AGENT sleep"
   run "$JR" list
   assert_line --regexp '^cached +running'
+  # a running job is not indexed, and listing it does not rewrite the index each time
+  index_inode=$(stat -c %i "$PROJECT/.claude-local/jobs/.index")
+  "$JR" list >/dev/null
+  assert_equal "$(stat -c %i "$PROJECT/.claude-local/jobs/.index")" "$index_inode"
   "$JR" kill cached
   "$JR" rm cached
   run "$JR" list --json

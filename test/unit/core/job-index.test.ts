@@ -64,6 +64,13 @@ describe('the index of ended jobs', () => {
     const text = readFileSync(join(dir, '.index'), 'utf8').replace(/\nbeta\t[^\n]*/, '\nbeta\tx');
     writeFileSync(join(dir, '.index'), text);
     expect(readIndex(dir).has('beta')).toBe(false);
+    // a JSON cut short, and an id that is not a JSON string
+    writeIndex(dir, [entry('alpha'), entry('beta'), entry('gamma')]);
+    const damaged = readFileSync(join(dir, '.index'), 'utf8')
+      .replace(/(\{"name":"alpha".*?)\}(,\n)/, '$1 $2')
+      .replace(/\nbeta\t([^\t]*)\t([^\t]*)\t"abcdef0123456789"/, '\nbeta\t$1\t$2\tx"bcdef0123456789"');
+    writeFileSync(join(dir, '.index'), damaged);
+    expect([...readIndex(dir).keys()]).toEqual(['gamma']);
   });
 
   it("stamps notes.md by mtime, size and inode; none when it is missing", () => {
