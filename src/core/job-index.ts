@@ -44,8 +44,11 @@ export class IndexEntry implements Bytes {
     return jsonString(this.idField);
   }
 
-  // the job id and tmux socket as the index holds them (JSON strings): jobs of one
-  // server share the socket, so a caller can look up that server once per value
+  get socket(): string {
+    return jsonString(this.socketField);
+  }
+
+  // the job id and tmux socket as the index holds them (JSON strings)
   get idField(): string {
     return this.table.slice(this.idAt, this.socketAt - 1);
   }
@@ -113,7 +116,7 @@ function parseLine(table: string, start: number, end: number, bytes: Buffer, jso
 }
 
 // A JSON string field; most hold no escapes and need no parse.
-export function jsonString(field: string): string {
+function jsonString(field: string): string {
   if (field.length < 2 || field[0] !== '"' || field[field.length - 1] !== '"') throw new Error('not a JSON string');
   return field.includes('\\') ? (JSON.parse(field) as string) : field.slice(1, -1);
 }

@@ -6,7 +6,7 @@ import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
-import { jsonString, notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
+import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
   findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths, writeJobRecord,
   type JobRecord, type WorkspacePaths,
@@ -69,7 +69,7 @@ function panesOn(context: Context, socket: string): PaneInfo[] {
 }
 
 // The job's pane on its own server, if the server still has it.
-export function findJobPane(context: Context, record: JobRecord): PaneInfo | null {
+export function findJobPane(context: Context, record: Pick<JobRecord, 'id' | 'socket'>): PaneInfo | null {
   return panesOn(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
 }
 
@@ -292,7 +292,6 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   return [...here, ...there].sort(newestFirst);
 }
 
-
 const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
 
 // Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
@@ -302,7 +301,6 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
   const index = readIndex(jobsDir);
   // what the index will hold: kept entries and newly ended jobs
   const keep: (IndexEntry | NewEntry)[] = [];
-  const bySocketField = new Map<string, PaneInfo[]>();
   let changed = false;
   const jobs = names.map((name): ListedJob => {
     const dir = `${jobsDir}/${name}`;
@@ -311,9 +309,7 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
     if (cached && stamp === cached.stamp) {
       keep.push(cached);
       // an ended job's window may still be open (its shell)
-      const panes = jobPanesOfEntry(context, cached, bySocketField);
-      const id = panes.length > 0 ? cached.id : null;
-      return new IndexedJob(context, cached, dir, id === null ? null : (panes.find((pane) => pane.jobId === id) ?? null));
+      return new IndexedJob(context, cached, dir, findJobPane(context, cached));
     }
     const view = viewJob(context, dir);
     // the stamp taken before reading: a change during the read is seen next time (a
@@ -327,17 +323,6 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
   });
   if (changed || keep.length !== index.size) writeIndex(jobsDir, keep.sort(newestFirst));
   return jobs;
-}
-
-// The job panes of the server an index entry names, looked up once per distinct socket.
-function jobPanesOfEntry(context: Context, entry: IndexEntry, bySocketField: Map<string, PaneInfo[]>): PaneInfo[] {
-  const field = entry.socketField;
-  let panes = bySocketField.get(field);
-  if (!panes) {
-    panes = panesOn(context, jsonString(field)).filter((pane) => pane.jobId !== null);
-    bySocketField.set(field, panes);
-  }
-  return panes;
 }
 
 // The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IndexEntry, jsonString, notesStamp, readIndex, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
+import { IndexEntry, notesStamp, readIndex, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
 
 function jobsDir(): string {
   return mkdtempSync(join(tmpdir(), 'jr-index-'));
@@ -27,7 +27,7 @@ describe('the index of ended jobs', () => {
     expect([...read.keys()]).toEqual(['alpha', 'beta']);
     for (const w of written) {
       const r = read.get(w.name)!;
-      expect([r.stamp, r.createdAt, r.id, jsonString(r.socketField), json(r)]).toEqual([w.stamp, w.createdAt, w.id, w.socket, w.json]);
+      expect([r.stamp, r.createdAt, r.id, r.socket, json(r)]).toEqual([w.stamp, w.createdAt, w.id, w.socket, w.json]);
     }
   });
 
