@@ -9,15 +9,11 @@ source "$CURRENT_DIR/scripts/variables.sh"
 # shellcheck source=scripts/helpers.sh
 source "$CURRENT_DIR/scripts/helpers.sh"
 
-# The popup command for one of the helpers (it asks tmux which pane it was opened from).
-# The picker starts through popup.sh, which prefetches the server query; the dispatch
-# form asks tmux only on submit, so node starts it directly (no shell in between).
+# The popup command for one of the helpers (it asks tmux which pane it was opened from):
+# through popup.sh, which starts node lean (scripts/node-env.sh) and prefetches the
+# picker's server query.
 popup_command() {
-  if [ "$1" = picker ]; then
-    printf 'bash %s picker' "$(sh_quote "$CURRENT_DIR/scripts/popup.sh")"
-  else
-    printf 'node %s %s' "$(sh_quote "$CURRENT_DIR/dist/popup.cjs")" "$1"
-  fi
+  printf 'bash %s %s' "$(sh_quote "$CURRENT_DIR/scripts/popup.sh")" "$1"
 }
 
 # Binds KEY (or nothing for "none") to a popup, after unbinding the key this plugin

@@ -58,7 +58,10 @@ function record(name, measuredAs, values, floor, target, extra = {}) {
   const s = stats(values);
   const ratio = floor ? s.median / floor.median : null;
   const value = ratio ?? s.median;
-  results.push({ case: name, measuredAs, ...s, floor: floor?.median ?? null, ratio, target, pass: target === null ? null : value <= target, ...extra });
+  // beside the ratio that the target is for: the ratio to a node started without
+  // NODE_EXTRA_CA_CERTS, which job-runner's node processes skip (scripts/node-env.sh)
+  const leanRatio = floor?.lean ? s.median / floor.lean.median : null;
+  results.push({ case: name, measuredAs, ...s, floor: floor?.median ?? null, ratio, leanFloor: floor?.lean?.median ?? null, leanRatio, target, pass: target === null ? null : value <= target, ...extra });
 }
 
 // Writes n finished jobs under root, as a finished job leaves them.
@@ -87,8 +90,8 @@ function makeFinishedJobs(root, n) {
 function timeUntilDrawn(args, cwd, marker) {
   return new Promise((resolve, reject) => {
     const start = now();
-    // as the key bindings start them: the picker through popup.sh (server query prefetched), the form directly
-    const command = args === 'picker' ? `bash ${join(ROOT, 'scripts', 'popup.sh')} picker` : `node ${join(ROOT, 'dist', 'popup.cjs')} ${args}`;
+    // as the key bindings start them: through popup.sh (node started lean; the picker's server query prefetched)
+    const command = `bash ${join(ROOT, 'scripts', 'popup.sh')} ${args}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd, env: { ...env, TMUX: `${socket},0,0`, COLUMNS: '120', LINES: '40' }, stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -144,6 +147,13 @@ const project = join(base, 'project');
 mkdirSync(project);
 
 const nodeFloor = stats(await measure(() => run('node', ['-e', '0'])));
+// Node 18-20 load NODE_EXTRA_CA_CERTS (and build their root certificate store) as they
+// start. Where it is set, node -e 0 pays for it and job-runner's node does not, so each
+// ratio is also given to a node started without it: what job-runner adds to a bare node.
+const CA_SET = env.NODE_EXTRA_CA_CERTS !== undefined;
+const leanEnv = { ...env };
+delete leanEnv.NODE_EXTRA_CA_CERTS;
+const leanNodeFloor = CA_SET ? stats(await measure(() => run('node', ['-e', '0'], { env: leanEnv }))) : null;
 const tmuxFloor = stats(await measure(() => run('tmux', ['display-message', '-p', 'x'])));
 console.error(`floors: node -e 0 ${nodeFloor.median.toFixed(1)} ms, tmux call ${tmuxFloor.median.toFixed(1)} ms`);
 
@@ -151,15 +161,21 @@ console.error(`floors: node -e 0 ${nodeFloor.median.toFixed(1)} ms, tmux call ${
 // machine the load drifts, and a ratio is only fair to a floor measured under the same load.
 async function measureAgainstFloor(fn, runs = RUNS) {
   const floor = [];
+  const lean = [];
   const times = await measure(async (i) => {
-    const start = now();
+    let start = now();
     run('node', ['-e', '0']);
     if (i >= WARMUP) floor.push(now() - start);
+    if (CA_SET) {
+      start = now();
+      run('node', ['-e', '0'], { env: leanEnv });
+      if (i >= WARMUP) lean.push(now() - start);
+    }
     const caseStart = now();
     const end = await fn(i);
     return { start: caseStart, end: typeof end === 'number' ? end : now() };
   }, runs);
-  return { times, floor: stats(floor) };
+  return { times, floor: { ...stats(floor), lean: CA_SET ? stats(lean) : null } };
 }
 
 // --- CLI ----------------------------------------------------------------------------------
@@ -321,15 +337,19 @@ rmSync(base, { recursive: true, force: true });
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 const rows = results.map((r) => [
   r.case, fmt(r.median), fmt(r.min), fmt(r.max), r.ratio === null ? '-' : fmt(r.ratio, 2),
+  ...(CA_SET ? [r.leanRatio === null ? '-' : fmt(r.leanRatio, 2)] : []),
   r.target === null ? '(context)' : `${r.ratio === null ? '' : 'ratio '}<= ${r.target}${r.scalingTarget ? `, 10k/1k ${fmt(r.scaling, 2)} <= ${r.scalingTarget}` : ''}`,
   r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL',
 ]);
-const header = ['case', 'median', 'min', 'max', 'ratio', 'target', 'result'];
+const header = ['case', 'median', 'min', 'max', 'ratio', ...(CA_SET ? ['ratio to lean node'] : []), 'target', 'result'];
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
 const line = (cells) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}, ${spawnSync('tmux', ['-V'], { encoding: 'utf8' }).stdout.trim()}`;
 console.log(`machine: ${machine}`);
 console.log(`floors: node -e 0 = ${fmt(nodeFloor.median)} ms at the start (each ratio uses floor runs alternated with its own runs), one tmux call = ${fmt(tmuxFloor.median)} ms; ${RUNS} runs after ${WARMUP} warm-up (fewer for the slow cases); times in ms unless said`);
+if (CA_SET) {
+  console.log(`NODE_EXTRA_CA_CERTS is set here: node -e 0 = ${fmt(nodeFloor.median)} ms with it, ${fmt(leanNodeFloor.median)} ms without; job-runner's node starts without it (and hands it on to agents), so "ratio to lean node" is what job-runner costs over a bare node`);
+}
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
@@ -337,6 +357,6 @@ const flood = results.find((r) => r.case === 'log capture');
 if (flood) {
   console.log(`log capture: log.txt holds every line: ${flood.logComplete ? 'yes' : 'NO'}; from dispatch to the recorded end (dispatch, the flood, the log drained, the end recorded): median ${fmt(flood.endToEnd.median)} ms`);
 }
-writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), floors: { node: nodeFloor, tmux: tmuxFloor }, results }, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), floors: { node: nodeFloor, leanNode: leanNodeFloor, tmux: tmuxFloor }, results }, null, 2)}\n`);
 const failed = results.filter((r) => r.pass === false).length;
 console.log(failed === 0 ? 'every target met' : `${failed} target(s) missed`);

@@ -12,6 +12,7 @@ if ! command -v node >/dev/null 2>&1; then
   echo "dispatch.sh: node not found: install Node.js 18 or newer" >&2
   exit 2
 fi
+. "$dir/node-env.sh"
 . "$dir/prefetch.sh"
 # each opened by its own exec, so node holds no second descriptor of either pipe
 exec 3< <(server_query)

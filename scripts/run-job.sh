@@ -58,8 +58,9 @@ main() {
   # EPOCHREALTIME uses the locale's decimal mark
   now=${now/,/.}
   # node prints the summary, waits until the log holds it, then records the end: a job
-  # reported ended has its whole log
-  if ! "$node" "$here/../dist/cli.cjs" _finish "$ws" "$id" "$code" "$now"; then
+  # reported ended has its whole log (node started lean, as the shims start it: see
+  # node-env.sh)
+  if ! env -u NODE_EXTRA_CA_CERTS "$node" "$here/../dist/cli.cjs" _finish "$ws" "$id" "$code" "$now"; then
     printf '\njob %s: exit %s\n' "${ws##*/}" "$code"
     # private like the rest of the workspace; the agent keeps the user's umask
     (umask 077 && printf '%s %s %s\n' "$id" "$code" "$now" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"

@@ -1,4 +1,6 @@
 // Entry point of dist/cli.cjs, run by scripts/job-runner.
+// first: the environment as the caller had it, before any module reads it
+import './core/node-env.js';
 import { processIO } from './commands/io.js';
 import { receivePrefetch } from './core/server-query.js';
 import { main } from './main.js';

@@ -1,5 +1,7 @@
 // Entry point of dist/popup.cjs, run inside tmux display-popup by the plugin's bindings:
 //   popup.cjs dispatch|picker   (started in the pane's current directory)
+// first: the environment as the caller had it, before any module reads it
+import './core/node-env.js';
 import { checkNodeVersion } from './core/node-version.js';
 import { receivePrefetch } from './core/server-query.js';
 import { waitForKey } from './ui/popup-io.js';

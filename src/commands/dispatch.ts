@@ -197,8 +197,9 @@ function startJob(
 // does not undo the job; its output and status go nowhere, or tmux would show them in a pane).
 function recountCommand(socket: string): string {
   const cli = join(PACKAGE_ROOT, 'dist', 'cli.cjs');
-  // `|| true`: a failed run-shell puts the pane in view mode to show its status
-  return `${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1 || true`;
+  // `|| true`: a failed run-shell puts the pane in view mode to show its status; node
+  // starts lean as the shims start it (scripts/node-env.sh: the recount starts no agent)
+  return `unset NODE_EXTRA_CA_CERTS; ${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1 || true`;
 }
 
 const RERUN_LOCK_STALE_MS = 60_000;

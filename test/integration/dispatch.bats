@@ -123,6 +123,30 @@ load helpers
   assert_output 0
 }
 
+@test "node starts without NODE_EXTRA_CA_CERTS (40 ms of its start), and the agent still gets it as it was" {
+  # node warns as it starts when the file named cannot be read: the warning shows it read it
+  export NODE_EXTRA_CA_CERTS="$BATS_TEST_TMPDIR/no such ca.pem"
+  NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node -e 0 2>"$BATS_TEST_TMPDIR/warning"
+  grep -q "extra certs" "$BATS_TEST_TMPDIR/warning" || fail "node no longer warns: this test cannot tell"
+  run "$JR" --version
+  assert_success
+  refute_output --partial "extra certs"
+  # the pane's environment has it too: the wrapper's own node (the job's end) starts lean
+  tmux set-environment -g NODE_EXTRA_CA_CERTS "$NODE_EXTRA_CA_CERTS"
+  run "$JR" dispatch cajob "t" --command "$AGENT env NODE_EXTRA_CA_CERTS"
+  assert_success
+  refute_output --partial "extra certs"
+  run "$JR" wait cajob
+  assert_success
+  assert_equal "$(cat "$(workspace cajob)/artifacts/env.txt")" "$NODE_EXTRA_CA_CERTS"
+  run cat "$(workspace cajob)/log.txt"
+  refute_output --partial "extra certs"
+  # and job-runner's own name for it does not leak to the agent
+  "$JR" dispatch cajob "t" --force --command "$AGENT env JOB_RUNNER_NODE_EXTRA_CA_CERTS"
+  "$JR" wait cajob
+  assert_equal "$(cat "$(workspace cajob)/artifacts/env.txt")" UNSET
+}
+
 @test "workspaces are private and the jobs folder stays out of git" {
   git -C "$PROJECT" init -q
   "$JR" dispatch private "t" --command "$AGENT exit 0"
@@ -162,7 +186,7 @@ load helpers
   ws=$(workspace again)
   grep -q first-run "$ws/log.1.txt"
   grep -q second-run "$ws/log.txt"
-  ! grep -q first-run "$ws/log.txt"
+  refute grep -q first-run "$ws/log.txt"
   [ -e "$ws/artifacts/kept" ]
   run grep -c "Task: t" "$ws/notes.md"
   assert_output 2

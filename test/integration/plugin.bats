@@ -11,7 +11,7 @@ teardown() {
   load_plugin
   run tmux list-keys -T prefix J
   assert_output --partial "display-popup -E"
-  assert_output --partial "popup.cjs' dispatch"
+  assert_output --partial "popup.sh' dispatch"
   assert_output --partial '-d "#{pane_current_path}"'
   run tmux list-keys -T prefix L
   assert_output --partial "popup.sh' picker"
@@ -24,7 +24,7 @@ teardown() {
   tmux set -g @job-runner-popup-height 60%
   load_plugin
   run tmux list-keys -T prefix D
-  assert_output --partial "popup.cjs' dispatch"
+  assert_output --partial "popup.sh' dispatch"
   assert_output --partial '-h "60%" -w 100'
   run tmux list-keys -T prefix J
   assert_failure

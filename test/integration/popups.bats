@@ -44,6 +44,28 @@ open_dispatch_popup() {
   wait_until bash -c "[ \"\$(tmux display -p '#{@job-runner-running}')\" = 1 ]"
 }
 
+@test "prefix+J and prefix+L start node without NODE_EXTRA_CA_CERTS; the agent gets it as the pane had it" {
+  # node warns as it starts when the file named cannot be read: on the screen, if it read it
+  ca="$BATS_TEST_TMPDIR/no such ca.pem"
+  tmux set-environment -g NODE_EXTRA_CA_CERTS "$ca"
+  tmux set -g @job-runner-command "$AGENT env NODE_EXTRA_CA_CERTS"
+  # a pane whose shell has it (the agent gets the environment of the pane's shell)
+  tmux new-window -t main -c "$PROJECT"
+  open_dispatch_popup
+  type_text "ca-check"
+  press Enter
+  wait_until screen_shows "Task"
+  refute screen_shows "extra certs"
+  type_text "print the variable"
+  press Enter
+  wait_until test -f "$(workspace ca-check)/artifacts/env.txt"
+  assert_equal "$(cat "$(workspace ca-check)/artifacts/env.txt")" "$ca"
+  press C-b L
+  wait_until screen_shows "ca-check"
+  refute screen_shows "extra certs"
+  press Escape
+}
+
 @test "prefix+J: an invalid or taken name is refused before the task is asked" {
   "$JR" dispatch taken "t" --dir "$PROJECT"
   open_dispatch_popup
@@ -54,7 +76,7 @@ open_dispatch_popup() {
   type_text "taken"
   press Enter
   wait_until screen_shows "taken is running: choose another name"
-  ! screen_shows "Task ("
+  refute screen_shows "Task ("
 }
 
 @test "prefix+J: an empty name becomes a slug of the task; @job-runner-focus on moves the client there" {
@@ -97,7 +119,7 @@ open_dispatch_popup() {
   press /
   type_text "bet"
   wait_until screen_shows "filter: bet"
-  ! screen_shows "alpha "
+  refute screen_shows "alpha "
   press Enter
   wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_id}')\" = '$beta_window' ]"
 }

@@ -29,7 +29,7 @@ CONF
   [ ! -e "$installed/node_modules" ]
   tmux source-file "$HOME/.tmux.conf"
   run tmux list-keys -T prefix J
-  assert_output --partial "$installed/dist/popup.cjs' dispatch"
+  assert_output --partial "$installed/scripts/popup.sh' dispatch"
   run tmux list-keys -T prefix L
   assert_output --partial "$installed/scripts/popup.sh' picker"
   assert_equal "$(expand_status status-right)" "jobs: 0"
