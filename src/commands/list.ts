@@ -25,7 +25,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const entries = listJobEntries(context, { all: options.all === true });
   if (options.json) {
-    io.out(jsonArray(entries.map((job) => job.json())));
+    for (const chunk of jsonArray(entries.map((job) => job.json()))) io.out(chunk);
     return 0;
   }
   const jobs = entries.map((job) => job.view());
@@ -58,28 +58,31 @@ function exitColumn(job: JobView): string {
 export const verb = { spec: listSpec, run: runList };
 
 // A JSON array with one job per line: compact for 10,000 jobs, and greppable. Jobs from
-// the index are copied as the bytes it holds, a run of them in list order (the index
-// keeps that order and list's separator) as one range.
-function jsonArray(items: (string | Bytes)[]): Buffer {
-  if (items.length === 0) return Buffer.from('[]\n');
-  const runs: Bytes[] = [];
-  let run: Bytes | null = null;
+// the index are the bytes it holds, and a run of them in list order (the index keeps
+// that order and list's separator) is one slice of its buffer, written as it is: no
+// copy of megabytes. The text between runs is joined into one chunk.
+export function jsonArray(items: (string | Bytes)[]): Uint8Array[] {
+  if (items.length === 0) return [Buffer.from('[]\n')];
+  const segments: (string | Bytes)[] = [];
   for (const item of items) {
-    if (run && typeof item !== 'string' && item.bytes === run.bytes && item.start === run.end + BETWEEN.length) {
+    const run = segments.at(-1);
+    if (run && typeof run !== 'string' && typeof item !== 'string' && item.bytes === run.bytes && item.start === run.end + BETWEEN.length) {
       run.end = item.end;
-      continue;
+    } else {
+      segments.push(typeof item === 'string' ? item : { bytes: item.bytes, start: item.start, end: item.end });
     }
-    if (run) runs.push(run);
-    const bytes = typeof item === 'string' ? Buffer.from(item) : item.bytes;
-    run = typeof item === 'string' ? { bytes, start: 0, end: bytes.length } : { bytes, start: item.start, end: item.end };
   }
-  if (run) runs.push(run);
-  const out = Buffer.allocUnsafe(runs.reduce((sum, run) => sum + run.end - run.start + BETWEEN.length, 3));
-  let at = out.write('[\n');
-  for (const run of runs) {
-    at += run.bytes.copy(out, at, run.start, run.end);
-    at += BETWEEN.copy(out, at);
-  }
-  out.write('\n]\n', at - BETWEEN.length);
-  return out;
+  const chunks: Uint8Array[] = [];
+  let text = '[\n';
+  segments.forEach((segment, i) => {
+    if (i > 0) text += ',\n';
+    if (typeof segment === 'string') {
+      text += segment;
+      return;
+    }
+    chunks.push(Buffer.from(text), segment.bytes.subarray(segment.start, segment.end));
+    text = '';
+  });
+  chunks.push(Buffer.from(`${text}\n]\n`));
+  return chunks;
 }
