@@ -1,6 +1,5 @@
 // dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildPrompt, serializeEnvironment } from '../core/agent.js';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
@@ -112,6 +111,23 @@ export function dispatchJob(request: DispatchRequest, env: NodeJS.ProcessEnv): {
   }
 }
 
+// A random 16-hex job id, from /dev/urandom: node:crypto takes ~7 ms to load here
+// (5% of node's start) for 8 bytes; it is the fallback where there is no /dev/urandom.
+function newJobId(): string {
+  const bytes = Buffer.alloc(8);
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(fd, bytes, 0, 8, null) === 8) return bytes.toString('hex');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not Linux or macOS
+  }
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(8).toString('hex');
+}
+
 function startJob(
   context: Context, paths: WorkspacePaths, request: DispatchRequest, command: string, env: NodeJS.ProcessEnv, rerun: boolean,
 ): { paths: WorkspacePaths; window: NewWindow } {
@@ -122,7 +138,7 @@ function startJob(
   const now = new Date().toISOString();
   const record: JobRecord = {
     version: 1,
-    id: randomBytes(8).toString('hex'),
+    id: newJobId(),
     name: request.name,
     state: 'running',
     exitCode: null,

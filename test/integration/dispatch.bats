@@ -16,6 +16,10 @@ load helpers
   assert_output api-server
   assert_equal "$(job_field api-server state)" running
   assert_equal "$(job_field api-server window)" "$(tmux display -p -t jobs:api-server '#{window_id}')"
+  # a random 16-hex id, different for every job
+  [[ $(job_field api-server id) =~ ^[0-9a-f]{16}$ ]]
+  "$JR" dispatch second "t" --command "$AGENT sleep"
+  [ "$(job_field second id)" != "$(job_field api-server id)" ]
 }
 
 @test "a task full of quotes, \$(...), backticks, ; newlines and unicode reaches the agent byte for byte" {
