@@ -9,17 +9,29 @@ id=$1 ws=$3 node=${4:-node}
 here=${BASH_SOURCE[0]%/*}
 run=$ws/.run
 
-# Quotes a word for /bin/sh, which runs pipe-pane's command.
-sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+# Quotes a word for /bin/sh (which runs tmux's commands) into variable NAME, without a subshell.
+quote_into() { printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"; }
 
+# Starts the log capture, and has the server recount the jobs in the background so the
+# status line counts this one (in the same tmux call: the recount costs neither a
+# client of its own nor the dispatcher's time; failing to count stops nothing).
 start_log_capture() {
-  local filter="exec cat" command
+  local filter="exec cat" command recount q_filter q_log q_node q_cli q_socket
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape sequences
-  command -v perl >/dev/null 2>&1 && filter="exec perl $(sh_quote "$here/log-filter.pl")"
-  command="$filter >> $(sh_quote "$ws/log.txt")"
-  # tmux expands formats in the command: a "#" in a path must reach sh as it is
-  tmux pipe-pane -t "$TMUX_PANE" "${command//#/##}" ||
-    echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
+  quote_into q_filter "$here/log-filter.pl"
+  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter"
+  quote_into q_log "$ws/log.txt"
+  command="$filter >> $q_log"
+  # node starts lean (node-env.sh: the recount starts no agent); `|| true`: a failed
+  # run-shell would put the pane in view mode to show its status
+  quote_into q_node "$node"
+  quote_into q_cli "$here/../dist/cli.cjs"
+  quote_into q_socket "${TMUX%%,*}"
+  recount="unset NODE_EXTRA_CA_CERTS; $q_node $q_cli _status --socket $q_socket >/dev/null 2>&1 || true"
+  # tmux expands formats in both commands: a "#" in a path must reach sh as it is
+  tmux pipe-pane -t "$TMUX_PANE" "${command//#/##}" \; run-shell -b "${recount//#/##}" && return
+  echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
+  tmux run-shell -b "${recount//#/##}"
 }
 
 # The dispatcher's environment (NUL-separated), read once and deleted: it may hold secrets.

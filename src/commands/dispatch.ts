@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { buildPrompt, serializeEnvironment } from '../core/agent.js';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
-import { shellQuote } from '../core/format.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
 import { isLive } from '../core/state.js';
@@ -192,7 +191,6 @@ function startJob(
       windowName: request.name,
       cwd: context.root,
       argv: [join(PACKAGE_ROOT, 'scripts', 'run-job.sh'), record.id, encodeJobDir(paths.dir), paths.dir, process.execPath],
-      afterOpen: recountCommand(context.socket),
     });
   } catch (error) {
     if (previous) {
@@ -206,16 +204,6 @@ function startJob(
     throw error;
   }
   return { paths, window };
-}
-
-// The new job counts in the status line within moments: the server recounts in the
-// background once the window exists (the caller does not wait, and failing to count
-// does not undo the job; its output and status go nowhere, or tmux would show them in a pane).
-function recountCommand(socket: string): string {
-  const cli = join(PACKAGE_ROOT, 'dist', 'cli.cjs');
-  // `|| true`: a failed run-shell puts the pane in view mode to show its status; node
-  // starts lean as the shims start it (scripts/node-env.sh: the recount starts no agent)
-  return `unset NODE_EXTRA_CA_CERTS; ${shellQuote(process.execPath)} ${shellQuote(cli)} _status --socket ${shellQuote(socket)} >/dev/null 2>&1 || true`;
 }
 
 const RERUN_LOCK_STALE_MS = 60_000;

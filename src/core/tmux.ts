@@ -195,9 +195,6 @@ export type NewWindowRequest = {
   windowName: string;
   cwd: string;
   argv: readonly string[];
-  // a shell command the server runs in the background once the window exists (the
-  // status recount: it costs the caller no process of its own)
-  afterOpen?: string;
 };
 
 export type NewWindow = { windowId: string; paneId: string; sessionName: string };
@@ -209,17 +206,15 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
   const common = ['-d', '-P', '-F', NEW_WINDOW_FORMAT, '-n', request.windowName, '-c', tmuxLiteral(request.cwd)];
   // "=" asks for that exact session name; an id ($3) is exact already
   const target = request.session === null ? [] : ['-t', `${request.session.startsWith('$') ? '' : '='}${request.session}:`];
-  // run-shell expands formats in its command: a "#" in a path must reach sh as it is
-  const after = request.afterOpen ? [';', 'run-shell', '-b', request.afterOpen.replace(/#/g, '##')] : [];
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = runTmux(request.socket, ['new-window', ...common, ...target, '--', ...request.argv, ...after]);
+    const created = runTmux(request.socket, ['new-window', ...common, ...target, '--', ...request.argv]);
     if (created.ok) return parseNewWindow(created.stdout);
     // a session given by name is created on first use; one given by id ($3) must exist
     const missingSession =
       request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting/.test(created.stderr);
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
     const session = runTmux(request.socket, [
-      'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv, ...after,
+      'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv,
     ]);
     if (session.ok) return parseNewWindow(session.stdout);
     // another dispatch created the session a moment ago: add our window to it
