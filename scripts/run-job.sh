@@ -26,11 +26,14 @@ start_log_capture() {
   # run-shell would put the pane in view mode to show its status
   quote_into q_node "$node"
   quote_into q_cli "$here/../dist/cli.cjs"
-  quote_into q_socket "${TMUX%%,*}"
+  local socket=${TMUX-}
+  quote_into q_socket "${socket%%,*}"
   recount="unset NODE_EXTRA_CA_CERTS; $q_node $q_cli _status --socket $q_socket >/dev/null 2>&1 || true"
   # tmux expands formats in both commands: a "#" in a path must reach sh as it is
   tmux pipe-pane -t "$TMUX_PANE" "${command//#/##}" \; run-shell -b "${recount//#/##}" && return
-  echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
+  # which one failed: the log capture is what the user must hear about
+  [ "$(tmux display-message -p -t "$TMUX_PANE" '#{pane_pipe}')" = 1 ] ||
+    echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
   tmux run-shell -b "${recount//#/##}"
 }
 

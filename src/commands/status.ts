@@ -1,5 +1,6 @@
 // _status (internal): recounts the jobs of this tmux server into the status-line options.
-// Run by the plugin at load and by its hooks when a window closes.
+// Run by the plugin at load, by each job's wrapper as the job starts, and by the
+// plugin's hooks when a window closes.
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { loadContext } from '../core/jobs.js';

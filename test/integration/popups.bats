@@ -17,6 +17,16 @@ teardown() {
   tmux kill-server 2>/dev/null || true
 }
 
+# Checks that the running node whose command line matches PATTERN started without
+# NODE_EXTRA_CA_CERTS, which job-runner kept for it under its own name.
+node_started_lean() {
+  local pid environ
+  pid=$(pgrep -n -f -- "$1")
+  environ=$(tr '\0' '\n' <"/proc/$pid/environ")
+  refute grep -q '^NODE_EXTRA_CA_CERTS=' <<<"$environ"
+  assert grep -qx "JOB_RUNNER_NODE_EXTRA_CA_CERTS=$ca" <<<"$environ"
+}
+
 # Opens the dispatch popup and waits for its first question.
 open_dispatch_popup() {
   press C-b J
@@ -52,6 +62,8 @@ open_dispatch_popup() {
   # a pane whose shell has it (the agent gets the environment of the pane's shell)
   tmux new-window -t main -c "$PROJECT"
   open_dispatch_popup
+  # node's environment as it started: the variable only under job-runner's own name
+  node_started_lean "popup.cjs dispatch"
   type_text "ca-check"
   press Enter
   wait_until screen_shows "Task"
@@ -62,7 +74,7 @@ open_dispatch_popup() {
   assert_equal "$(cat "$(workspace ca-check)/artifacts/env.txt")" "$ca"
   press C-b L
   wait_until screen_shows "ca-check"
-  refute screen_shows "extra certs"
+  node_started_lean "popup.cjs picker"
   press Escape
 }
 
