@@ -1,6 +1,7 @@
 // What a command touches of the outside world, passed in so tests and the demo can reuse commands.
 import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sleepSync } from '../core/sleep.js';
 
 export type CommandIO = {
   cwd: string;
@@ -28,8 +29,6 @@ export function processIO(): CommandIO {
   };
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 // Writes straight to a file descriptor: process.stdout costs a stream set-up (several ms
 // of every command's start), and a CLI that prints and exits needs none of it. A
 // non-blocking pipe that is full is waited on; a reader that went away (job-runner
@@ -42,7 +41,7 @@ export function writeFully(fd: number, text: string | Uint8Array): void {
       written += writeSync(fd, bytes, written, bytes.length - written);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      if (code === 'EAGAIN') sleepSync(1);
       else if (code === 'EPIPE' && fd === 1) process.exit(0);
       else if (code === 'EPIPE') return;
       else throw error;

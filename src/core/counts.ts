@@ -2,6 +2,7 @@
 // status refresh expands #{@job-runner-running} and starts no process.
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { viewJob, type Context } from './jobs.js';
+import { sleepSync } from './sleep.js';
 import { listPanes, setGlobalOptions } from './tmux.js';
 
 export const COUNT_OPTIONS = {
@@ -57,7 +58,7 @@ function withLock<T>(path: string, fn: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') break;
       if (lockAge(path) > LOCK_STALE_MS) rmSync(path, { recursive: true, force: true });
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      else sleepSync(5);
     }
   }
   try {
