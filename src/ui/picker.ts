@@ -69,9 +69,10 @@ class Picker {
   private reload(fresh = true): void {
     // the first load uses the panes read with the context (prefetched with the popup)
     if (fresh) this.context.panesBySocket.clear();
-    const keep = this.current()?.dir;
+    const keep = this.current();
     this.jobs = orderForPicker(listJobEntries(this.context, { all: false }));
-    const index = keep === undefined ? -1 : this.visible().findIndex((job) => job.view().dir === keep);
+    // by name first: every refresh would otherwise parse each job above the selected one
+    const index = keep === undefined ? -1 : this.visible().findIndex((job) => job.name === keep.name && job.view().dir === keep.dir);
     this.selected = index >= 0 ? index : Math.min(this.selected, Math.max(0, this.visible().length - 1));
     this.render();
   }
