@@ -68,8 +68,8 @@ teardown() {
     echo "--- requests to the mock:"
     cut -c1-300 "$REQUESTS" 2>/dev/null
   fi
-  tmux kill-server 2>/dev/null || true
   stop_mock
+  end_test
 }
 
 # Succeeds when the mock received a main-conversation request (one with tools) with a

@@ -34,8 +34,25 @@ setup() {
   start_server
 }
 
-teardown() {
+teardown() { end_test; }
+
+# Ends what the test started, its servers and what they leave running for a moment
+# (a job's wrapper recording the end, a recount), so that nothing writes into the
+# test's folder while bats removes it. Anything still there after 20 s is printed
+# and killed, and the test fails: a process that outlives its tmux server is a bug.
+end_test() {
+  detach_outer
   tmux kill-server 2>/dev/null || true
+  cd "$BATS_TEST_DIRNAME" || return 1
+  local deadline=$((SECONDS + 20)) left
+  while left=$(perl "$ROOT/test/fixtures/leftovers.pl" "$BATS_TEST_TMPDIR") && [ -n "$left" ]; do
+    if ((SECONDS >= deadline)); then
+      printf 'still running 20 s after the test ended, killed:\n%s\n' "$left" >&2
+      kill -9 $(cut -d' ' -f1 <<<"$left") 2>/dev/null
+      return 1
+    fi
+    sleep 0.05
+  done
 }
 
 # Retries a command until it succeeds, for at most WAIT_SECONDS (default 15).

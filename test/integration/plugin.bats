@@ -2,11 +2,6 @@
 # The tmux plugin: bindings, options, status-line counts, requirement checks.
 load helpers
 
-teardown() {
-  detach_outer
-  tmux kill-server 2>/dev/null || true
-}
-
 @test "loading the plugin binds prefix+J and prefix+L to popups" {
   load_plugin
   run tmux list-keys -T prefix J

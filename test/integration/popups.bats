@@ -12,11 +12,6 @@ setup() {
   attach_client
 }
 
-teardown() {
-  detach_outer
-  tmux kill-server 2>/dev/null || true
-}
-
 # Checks that the running node whose command line matches PATTERN started without
 # NODE_EXTRA_CA_CERTS, which job-runner kept for it under its own name.
 node_started_lean() {

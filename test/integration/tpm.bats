@@ -38,11 +38,6 @@ CONF
   wait_until bash -c "[ \"\$(tmux display -p '#{@job-runner-running}')\" = 1 ]"
 }
 
-teardown() {
-  detach_outer
-  tmux kill-server 2>/dev/null || true
-}
-
 @test "after a TPM install: prefix+J dispatches, the status count changes, prefix+L lands on the job's window" {
   "$TPM/bin/install_plugins"
   tmux set -g @job-runner-command "$AGENT sleep"

@@ -3,9 +3,11 @@
 load ../integration/helpers
 
 teardown() {
-  tmux kill-server 2>/dev/null || true
-  # lazily: the killed server's processes may still hold files there for a moment
+  end_test
+  local ended=$?
+  # lazily, in case a process end_test had to kill still holds a file there
   [ -z "${MOUNTED:-}" ] || umount -l "$MOUNTED" 2>/dev/null || true
+  return "$ended"
 }
 
 # Mounts a small tmpfs (root only); skips the test, saying why, where that is not allowed.
