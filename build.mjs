@@ -2,8 +2,28 @@
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+// The dispatch form asks text questions only: prompts' eight other prompt types (date,
+// autocomplete, multiselect...) are a third of popup.cjs, compiled at every popup's start.
+// prompts looks its prompt classes up by name when asked, so the others are left out by
+// giving its elements module only TextPrompt; any other type would fail when asked.
+function textPromptOnly() {
+  return {
+    name: 'text-prompt-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/elements$/ }, (args) =>
+        /[\\/]prompts[\\/]lib[\\/]prompts\.js$/.test(args.importer) ? { path: args.importer, namespace: 'text-prompt-only' } : undefined);
+      b.onLoad({ filter: /.*/, namespace: 'text-prompt-only' }, (args) => ({
+        contents: "module.exports = { TextPrompt: require('./elements/text.js') };",
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 await build({
   entryPoints: { cli: 'src/cli.ts', popup: 'src/popup.ts' },
@@ -21,6 +41,7 @@ await build({
   // at run time, so a bundle of it holds both: the sources alone are half the size
   // to parse at every popup's start
   alias: { prompts: 'prompts/lib/index.js' },
+  plugins: [textPromptOnly()],
   logLevel: 'warning',
 });
 
