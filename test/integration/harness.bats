@@ -16,5 +16,5 @@ load helpers
   kill "$started"
   wait "$started" || true
   tmux kill-server
-  wait_until bash -c "[ -z \"\$(perl '$ROOT/test/fixtures/leftovers.pl' '$BATS_TEST_TMPDIR')\" ]"
+  wait_until no_leftovers
 }

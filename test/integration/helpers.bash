@@ -44,15 +44,16 @@ end_test() {
   detach_outer
   tmux kill-server 2>/dev/null || true
   cd "$BATS_TEST_DIRNAME" || return 1
-  local deadline=$((SECONDS + 20)) left
-  while left=$(perl "$ROOT/test/fixtures/leftovers.pl" "$BATS_TEST_TMPDIR") && [ -n "$left" ]; do
-    if ((SECONDS >= deadline)); then
-      printf 'still running 20 s after the test ended, killed:\n%s\n' "$left" >&2
-      kill -9 $(cut -d' ' -f1 <<<"$left") 2>/dev/null
-      return 1
-    fi
-    sleep 0.05
-  done
+  local left
+  WAIT_SECONDS=20 wait_until no_leftovers && return 0
+  printf 'still running 20 s after the test ended, killed:\n%s\n' "$left" >&2
+  kill -9 $(cut -d' ' -f1 <<<"$left") 2>/dev/null
+  return 1
+}
+
+# No process of this test is left (sets $left to the list of those there are).
+no_leftovers() {
+  left=$(perl "$ROOT/test/fixtures/leftovers.pl" "$BATS_TEST_TMPDIR") && [ -z "$left" ]
 }
 
 # Retries a command until it succeeds, for at most WAIT_SECONDS (default 15).
