@@ -56,7 +56,6 @@ export class IndexEntry implements Bytes {
   get socketField(): string {
     return this.table.slice(this.socketAt, this.table.indexOf('\t', this.socketAt));
   }
-
 }
 
 // The entries of a jobs folder's index by name; empty when there is none, it is not
