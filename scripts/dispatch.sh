@@ -14,7 +14,7 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 . "$dir/node-env.sh"
 . "$dir/prefetch.sh"
-# each opened by its own exec, so node holds no second descriptor of either pipe
-exec 3< <(server_query)
+start_prefetch
+# the task on stdin, opened by its own exec as the query is (prefetch.sh)
 exec < <(printf '%s' "$2")
-JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/cli.cjs" dispatch "$1" -
+exec node "$dir/../dist/cli.cjs" dispatch "$1" -

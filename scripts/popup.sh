@@ -7,8 +7,7 @@ dir=${BASH_SOURCE[0]%/*}
 . "$dir/node-env.sh"
 if [ "${1-}" = picker ]; then
   . "$dir/prefetch.sh"
-  # opened by its own exec, so node holds no second descriptor of the pipe
-  exec 3< <(server_query)
-  JOB_RUNNER_PREFETCH=1 exec node "$dir/../dist/popup.cjs" "$@"
+  start_prefetch
+  exec node "$dir/../dist/popup.cjs" "$@"
 fi
 exec node "$dir/../dist/popup.cjs" "$@"

@@ -11,3 +11,11 @@ server_query() {
   tmux display-message -p "$JOB_RUNNER_OPTIONS_FORMAT" \; list-panes -a -F "$JOB_RUNNER_PANE_FORMAT" 2>&1
   echo "$?"
 }
+
+# Starts the query on fd 3 and tells the node that the caller execs next to read it.
+# Opened by an exec of its own: a redirection on node's exec line would leave node a
+# second descriptor of the pipe (bash's /dev/fd/63), inherited by all that node starts.
+start_prefetch() {
+  exec 3< <(server_query)
+  export JOB_RUNNER_PREFETCH=1
+}
