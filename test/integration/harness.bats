@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# The test harness itself: how a test finds what it left running (end_test relies on it).
+# The test harness itself: how a test finds what it left running (end_test relies on
+# it), and that no test reaches a server, job or process of the person running them.
 load helpers
 
 @test "leftovers.pl lists a process the test started, and neither the test's own shell nor bats's watch" {
@@ -38,7 +39,8 @@ start_user_server() {
 
 user_log_filtered() { [ -n "$(log_filter_of "$USER_SERVER" "$USER_LOG")" ]; }
 
-# The user's login environment: no trace of the test's isolation.
+# The user's login environment (a UTF-8 locale, as a login has): no trace of the
+# test's isolation.
 as_user() { env -i PATH="$PATH" HOME="$U/home" TMUX_TMPDIR="$U/tmux" TERM=xterm-256color LANG=C.UTF-8 "$@"; }
 
 # What must not change: the server, the job's pane and process, its log filter, and
