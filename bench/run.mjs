@@ -252,7 +252,7 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
     case: 'status line', measuredAs: `processes the server started during ${refreshes} forced status refreshes (strace)`,
     median: started, min: started, max: started, floor: null, ratio: null, target: 0, pass: started === 0,
   });
-  spawnSync('tmux', ['-L', outer, 'kill-server'], { env });
+  spawnSync('tmux', ['-S', join(dirname(socket), outer), 'kill-server'], { env });
 }
 
 {
@@ -331,7 +331,8 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
 }
 
 // --- report ---------------------------------------------------------------------------------------
-run('tmux', ['kill-server'], { allowFailure: true });
+// by its socket: only the server this run started
+run('tmux', ['-S', socket, 'kill-server'], { allowFailure: true });
 rmSync(base, { recursive: true, force: true });
 
 const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(digits) : String(v));

@@ -1,8 +1,8 @@
 // demo: dispatches three sample jobs with a bundled demo agent, so a newcomer sees
 // windows, logs, notes and exit codes within seconds, without Claude Code.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable, shellQuote } from '../core/format.js';
 import { listJobs, loadContext, viewJob } from '../core/jobs.js';
@@ -63,13 +63,49 @@ export async function runDemo(options: Record<string, string | boolean | undefin
   }
   runList({ dir }, [], io);
   const where = context.insideTmux ? 'in this session' : 'in session "jobs" (tmux attach -t jobs)';
+  const cli = cliAsTyped(join(PACKAGE_ROOT, 'scripts', 'job-runner'), io.cwd, io.env.PATH ?? '');
   io.out(
     `\nTheir windows are ${where}. Next:\n` +
-      `  scripts/job-runner log demo-fail --dir ${shellQuote(dir)}     the failed job's output\n` +
-      `  scripts/job-runner notes demo-hello --dir ${shellQuote(dir)}  what the agent wrote in notes.md\n` +
-      `  scripts/job-runner attach demo-question --dir ${shellQuote(dir)}  answer its question in its window\n`,
+      `  ${cli} log demo-fail --dir ${shellQuote(dir)}     the failed job's output\n` +
+      `  ${cli} notes demo-hello --dir ${shellQuote(dir)}  what the agent wrote in notes.md\n` +
+      `  ${cli} attach demo-question --dir ${shellQuote(dir)}  answer its question in its window\n`,
   );
   return 0;
+}
+
+// The CLI script as the user can type it in folder cwd: `job-runner` when their PATH
+// finds this very script first, else its path from cwd when it lies below cwd, else
+// its absolute path.
+export function cliAsTyped(cli: string, cwd: string, path: string): string {
+  const onPath = firstOnPath('job-runner', path, cwd);
+  if (onPath !== null && realpathOrSelf(onPath) === realpathOrSelf(cli)) return 'job-runner';
+  const fromHere = relative(cwd, cli);
+  if (fromHere === '..' || fromHere.startsWith(`..${sep}`) || isAbsolute(fromHere)) return shellQuote(cli);
+  // a bare name would be looked up on PATH: the shell runs a path only with a slash in it
+  return shellQuote(fromHere.includes(sep) ? fromHere : `.${sep}${fromHere}`);
+}
+
+// The executable the shell would run for a bare command name, or null.
+function firstOnPath(name: string, path: string, cwd: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    // an empty entry is the current folder, as the shell reads it
+    const candidate = resolve(cwd, dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here: the next folder of PATH
+    }
+  }
+  return null;
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function defaultDemoDir(env: NodeJS.ProcessEnv): string {

@@ -51,11 +51,15 @@ prepare_claude() {
   printf '%s\n' '{"permissions": {"defaultMode": "default"}}' >"$SETTINGS"
 }
 
+# The version CI installs (.ci/run), named where the test is skipped.
+PINNED=$(sed -n 's/^CLAUDE_CODE_VERSION=//p' "$ROOT/.ci/run")
+
 setup() {
-  if [ ! -x "$CLAUDE" ]; then
-    skip "Claude Code is not installed: set CLAUDE_BIN or put claude on PATH (npm install -g @anthropic-ai/claude-code)"
-  fi
+  # first: teardown runs after a skip too, and must find the test isolated
   isolate
+  if [ ! -x "$CLAUDE" ]; then
+    skip "Claude Code is not installed: set CLAUDE_BIN to a claude, or put claude on PATH; the version CI pins: npm install --prefix ~/.cache/claude-code-$PINNED @anthropic-ai/claude-code@$PINNED, then CLAUDE_BIN=~/.cache/claude-code-$PINNED/node_modules/.bin/claude npm run test:claude"
+  fi
   start_server
   start_mock
   prepare_claude

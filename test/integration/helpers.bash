@@ -6,13 +6,22 @@ load "$ROOT/node_modules/bats-assert/load"
 JR="$ROOT/scripts/job-runner"
 AGENT="$ROOT/test/fixtures/fake-agent.sh"
 
-# Isolates the test: its own HOME, its own tmux socket folder, not inside any tmux.
+# Before any set-up runs: a set-up that skips or fails still has its teardown run, and
+# the tmux of the person running the tests (named by TMUX, or TMUX_TMPDIR's default
+# socket) must be out of reach of every tmux command of the test from the start. A
+# socket folder that does not exist: a tmux command before isolate fails, reaching
+# nothing (and names no test folder, or bats's timeout watch would look like a leftover).
+unset TMUX TMUX_PANE
+export TMUX_TMPDIR="$BATS_RUN_TMPDIR/not-isolated"
+
+# Isolates the test: its own HOME, its own tmux socket folder, not inside any tmux,
+# none of the user's XDG folders (tmux reads its config from XDG_CONFIG_HOME too).
 isolate() {
+  unset TMUX TMUX_PANE XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
   export HOME="$BATS_TEST_TMPDIR/home"
   export TMUX_TMPDIR="$BATS_TEST_TMPDIR/tmux"
   export PROJECT="$BATS_TEST_TMPDIR/project"
   mkdir -p "$HOME" "$TMUX_TMPDIR" "$PROJECT"
-  unset TMUX TMUX_PANE
   cd "$PROJECT" || return 1
 }
 
@@ -41,19 +50,45 @@ teardown() { end_test; }
 # test's folder while bats removes it. Anything still there after 20 s is printed
 # and killed, and the test fails: a process that outlives its tmux server is a bug.
 end_test() {
-  detach_outer
-  tmux kill-server 2>/dev/null || true
+  kill_test_servers
   cd "$BATS_TEST_DIRNAME" || return 1
+  end_processes_of "$BATS_TEST_TMPDIR"
+}
+
+# Kills the tmux servers whose sockets lie in the test's folder, each by its socket,
+# whatever TMUX and TMUX_TMPDIR say now: none if the test never isolated itself.
+# The outer client's server first, so that its client detaches before main ends.
+kill_test_servers() {
+  local socket
+  for socket in "$BATS_TEST_TMPDIR"/tmux/tmux-*/outer-* "$BATS_TEST_TMPDIR"/tmux/tmux-*/*; do
+    [ ! -S "$socket" ] || tmux -S "$socket" kill-server 2>/dev/null || true
+  done
+}
+
+# Waits for the processes that name FOLDER (leftovers.pl) to end; any still there
+# after 20 s are printed and killed, by their pids, and it fails.
+end_processes_of() {
   local left
-  WAIT_SECONDS=20 wait_until no_leftovers && return 0
+  WAIT_SECONDS=20 wait_until no_leftovers "$1" && return 0
   printf 'still running 20 s after the test ended, killed:\n%s\n' "$left" >&2
   kill -9 $(cut -d' ' -f1 <<<"$left") 2>/dev/null
   return 1
 }
 
-# No process of this test is left (sets $left to the list of those there are).
+# No process that names FOLDER (default: the test's) is left; sets $left to the list
+# of those there are.
 no_leftovers() {
-  left=$(perl "$ROOT/test/fixtures/leftovers.pl" "$BATS_TEST_TMPDIR") && [ -z "$left" ]
+  left=$(perl "$ROOT/test/fixtures/leftovers.pl" "${1:-$BATS_TEST_TMPDIR}") && [ -z "$left" ]
+}
+
+# The pid of the log filter that writes LOG: a child of the tmux server SERVER_PID,
+# which starts it for pipe-pane.
+log_filter_of() {
+  local server=$1 log pid
+  log=$(realpath -e "$2") || return 1
+  for pid in $(pgrep -P "$server"); do
+    [ "$(readlink "/proc/$pid/fd/1")" != "$log" ] || echo "$pid"
+  done
 }
 
 # Retries a command until it succeeds, for at most WAIT_SECONDS (default 15).
@@ -104,8 +139,6 @@ attach_client() {
 }
 
 client_attached() { [ -n "$(tmux list-clients -F '#{client_name}' 2>/dev/null)" ]; }
-
-detach_outer() { [ -z "${OUTER:-}" ] || tmux -L "$OUTER" kill-server 2>/dev/null || true; }
 
 # Presses keys on the attached client.
 press() { tmux -L "$OUTER" send-keys "$@"; }

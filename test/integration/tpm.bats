@@ -6,8 +6,9 @@ load helpers
 TPM=/usr/share/tmux-plugin-manager
 
 setup() {
-  [ -x "$TPM/bin/install_plugins" ] || skip "TPM is not installed ($TPM): apt-get install tmux-plugin-manager"
+  # first: teardown runs after a skip too, and must find the test isolated
   isolate
+  [ -x "$TPM/bin/install_plugins" ] || skip "TPM is not installed ($TPM): apt-get install tmux-plugin-manager"
   # what TPM installs is the committed tree, as a user's `git clone` would get it
   git clone -q "$ROOT" "$BATS_TEST_TMPDIR/upstream/tmux-job-runner"
   cat >"$HOME/.tmux.conf" <<CONF

@@ -62,8 +62,10 @@ load ../integration/helpers
 @test "the log filter killed: the job keeps running and show says the log stopped" {
   "$JR" dispatch unlogged "t" --command "$AGENT ask"
   wait_until grep -q 'Proceed?' "$(workspace unlogged)/log.txt"
-  pane_pid=$(tmux display -p -t jobs:unlogged '#{pane_pid}')
-  pkill -KILL -f "$ROOT/scripts/log-filter.pl"
+  # this job's filter, not every one started from this checkout (a user's jobs too)
+  filter=$(log_filter_of "$(tmux display -p '#{pid}')" "$(workspace unlogged)/log.txt")
+  [ -n "$filter" ]
+  kill -KILL "$filter"
   # new output finds the pipe closed
   tmux send-keys -t jobs:unlogged -l "typing"
   wait_until bash -c "'$JR' show unlogged | grep -q 'log capture stopped'"
