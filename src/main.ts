@@ -67,6 +67,14 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
       io.err(`job-runner: ${error.message}\n`);
       return error.exitCode;
     }
+    // a file-system failure no verb foresaw (a folder made unreadable, or removed, while
+    // the command ran): the path and the reason in words, not a stack
+    const { code, path, syscall } = error as NodeJS.ErrnoException;
+    if (code && path && !io.env.JOB_RUNNER_DEBUG) {
+      const { describeFileSystemError } = require('./core/store.js') as typeof import('./core/store.js');
+      io.err(`job-runner: cannot ${syscall ?? 'use'} ${path}: ${describeFileSystemError(error)}; check that path, then try again\n`);
+      return 1;
+    }
     const detail = io.env.JOB_RUNNER_DEBUG ? (error as Error).stack : (error as Error).message;
     io.err(`job-runner: unexpected error: ${detail} (rerun with JOB_RUNNER_DEBUG=1 for details)\n`);
     return 1;
