@@ -41,6 +41,12 @@ function mainHelp(): string {
 }
 
 
+// What a failed system call was doing, in words.
+const FILE_ACTIONS: Record<string, string> = {
+  open: 'open', mkdir: 'create the folder', rename: 'rename', rm: 'remove', rmdir: 'remove', unlink: 'remove',
+  scandir: 'read the folder', lstat: 'look at', stat: 'look at', realpath: 'resolve', read: 'read', write: 'write',
+};
+
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
     const nodeProblem = checkNodeVersion(process.versions.node);
@@ -72,7 +78,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     const { code, path, syscall } = error as NodeJS.ErrnoException;
     if (code && path && !io.env.JOB_RUNNER_DEBUG) {
       const { describeFileSystemError } = require('./core/store.js') as typeof import('./core/store.js');
-      io.err(`job-runner: cannot ${syscall ?? 'use'} ${path}: ${describeFileSystemError(error)}; check that path, then try again\n`);
+      const action = (syscall && FILE_ACTIONS[syscall]) ?? 'use';
+      io.err(`job-runner: cannot ${action} ${path}: ${describeFileSystemError(error)}; check that path, then try again\n`);
       return 1;
     }
     const detail = io.env.JOB_RUNNER_DEBUG ? (error as Error).stack : (error as Error).message;

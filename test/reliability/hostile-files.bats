@@ -219,7 +219,7 @@ other_user_project() {
   echo x >"$JOBS/afile"
   run jr dispatch afile "t" --command "$AGENT exit 0" --force
   assert_failure 1
-  assert_output "job-runner: cannot mkdir $JOBS/afile/.dispatch-lock: a part of the path is a file, not a folder (ENOTDIR); check that path, then try again"
+  assert_output "job-runner: cannot create the folder $JOBS/afile/.dispatch-lock: a part of the path is a file, not a folder (ENOTDIR); check that path, then try again"
 }
 
 @test "notes prints a notes.md larger than a string can hold" {
