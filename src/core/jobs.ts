@@ -158,6 +158,16 @@ function viewForListing(context: Context, dir: string): JobView {
   }
 }
 
+// Another project's jobs folder, for --all: one that cannot be read adds only its live
+// jobs (listed from their windows), rather than failing this project's list.
+function otherJobNames(jobsDir: string): string[] {
+  try {
+    return listJobNames(jobsDir);
+  } catch {
+    return [];
+  }
+}
+
 function corruptView(dir: string, problem: string): JobView {
   return {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
@@ -263,7 +273,7 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !isLocal(dir)));
   if (scope.all) {
     for (const jobsDir of new Set(live.map((pane) => dirname(pane.jobDir)))) {
-      for (const name of listJobNames(jobsDir)) {
+      for (const name of otherJobNames(jobsDir)) {
         const dir = join(jobsDir, name);
         if (!isLocal(dir)) elsewhere.add(dir);
       }
