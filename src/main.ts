@@ -41,6 +41,12 @@ function mainHelp(): string {
 }
 
 
+// What a failed system call was doing, in words.
+const FILE_ACTIONS: Record<string, string> = {
+  open: 'open', mkdir: 'create the folder', rename: 'rename', rm: 'remove', rmdir: 'remove', unlink: 'remove',
+  scandir: 'read the folder', lstat: 'look at', stat: 'look at', realpath: 'resolve', read: 'read', write: 'write',
+};
+
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
     const nodeProblem = checkNodeVersion(process.versions.node);
@@ -66,6 +72,15 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     if (isCliError(error)) {
       io.err(`job-runner: ${error.message}\n`);
       return error.exitCode;
+    }
+    // a file-system failure no verb foresaw (a folder made unreadable, or removed, while
+    // the command ran): the path and the reason in words, not a stack
+    const { code, path, syscall } = error as NodeJS.ErrnoException;
+    if (code && path && !io.env.JOB_RUNNER_DEBUG) {
+      const { describeFileSystemError } = require('./core/store.js') as typeof import('./core/store.js');
+      const action = (syscall && FILE_ACTIONS[syscall]) ?? 'use';
+      io.err(`job-runner: cannot ${action} ${path}: ${describeFileSystemError(error)}; check that path, then try again\n`);
+      return 1;
     }
     const detail = io.env.JOB_RUNNER_DEBUG ? (error as Error).stack : (error as Error).message;
     io.err(`job-runner: unexpected error: ${detail} (rerun with JOB_RUNNER_DEBUG=1 for details)\n`);

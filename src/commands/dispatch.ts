@@ -1,7 +1,7 @@
 // dispatch NAME [TASK]: creates the workspace and starts the agent in its own tmux window.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildPrompt, serializeEnvironment } from '../core/agent.js';
+import { buildPrompt, parsePromptVia, serializeEnvironment } from '../core/agent.js';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
@@ -161,7 +161,7 @@ function startJob(
     log: paths.log,
     root: context.root,
     taskFile: paths.task,
-  });
+  }, parsePromptVia(context.options.promptVia));
   record.promptVia = built.via;
   const files: WorkspaceFiles = {
     task: request.task,

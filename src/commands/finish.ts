@@ -2,14 +2,13 @@
 // when the agent exits. Prints the summary line in the window, waits until log.txt
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
 import { reconcileJobState } from '../core/state.js';
-import { isKillRequested, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
+import { isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
 import type { CommandIO } from './io.js';
 
 export const finishSpec: VerbSpec = {
@@ -51,23 +50,7 @@ export async function runFinish(_options: Record<string, string | boolean | unde
 
 async function waitForLogTail(log: string, text: string): Promise<void> {
   const deadline = Date.now() + LOG_WAIT_MS;
-  while (Date.now() < deadline && !tailOf(log).includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
-function tailOf(path: string): string {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const buffer = Buffer.alloc(Math.min(size, 1024));
-      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
-      return buffer.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
+  while (Date.now() < deadline && !readFileTail(log, 1024).toString('utf8').includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 // The status line must show the end at once; a tmux problem here must not undo the record.

@@ -1,8 +1,8 @@
 // list: the jobs of this project and every job with a window on this tmux server.
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
-import { formatTable } from '../core/format.js';
+import { formatExit, formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
-import { jobRunTime, listJobEntries, loadContext, type JobView } from '../core/jobs.js';
+import { jobRunTime, listJobEntries, loadContext } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec: VerbSpec = {
@@ -37,22 +37,18 @@ export function runList(options: Record<string, string | boolean | undefined>, _
   const now = Date.now();
   const rows = [
     ['NAME', 'STATE', 'EXIT', 'TIME', ...(roots.size > 1 ? ['ROOT'] : []), 'NOTES'],
+    // every field is the record's or an agent's text: made printable (JSON stays exact)
     ...jobs.map((job) => [
-      job.name,
-      job.state,
-      exitColumn(job),
+      printable(job.name),
+      printable(job.state),
+      formatExit(job.exitCode, job.signal),
       jobRunTime(job, now),
-      ...(roots.size > 1 ? [job.root] : []),
-      job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? ''),
+      ...(roots.size > 1 ? [printable(job.root)] : []),
+      printable(job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '')),
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
   return 0;
-}
-
-function exitColumn(job: JobView): string {
-  if (job.exitCode === null) return '-';
-  return job.signal ? `${job.exitCode} (${job.signal})` : String(job.exitCode);
 }
 
 export const verb = { spec: listSpec, run: runList };

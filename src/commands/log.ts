@@ -1,9 +1,9 @@
 // log NAME: prints the job's log.txt; -n keeps the last lines, -f follows it while the job runs.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
-import { workspacePaths } from '../core/store.js';
+import { openRegularFile, workspacePaths } from '../core/store.js';
 import { isLive, type JobState } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -29,12 +29,10 @@ export async function runLog(options: Record<string, string | boolean | undefine
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const job = findJob(context, positionals[0]!);
   const path = workspacePaths(job.dir).log;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new RuntimeError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
+  // a FIFO or a device in its place would hang the read
+  const opened = openRegularFile(path);
+  if (!opened.ok) throw new RuntimeError(`${path} ${opened.problem}`);
+  const fd = opened.fd;
   try {
     let offset = lines === null ? 0 : startOfLastLines(fd, lines);
     offset = copyFrom(fd, offset, io);

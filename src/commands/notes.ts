@@ -1,9 +1,9 @@
 // notes NAME: prints the job's notes.md.
-import { readFileSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
-import { workspacePaths } from '../core/store.js';
+import { describeFileSystemError, openRegularFile, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const notesSpec: VerbSpec = {
@@ -22,12 +22,26 @@ export function runNotes(options: Record<string, string | boolean | undefined>, 
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const job = findJob(context, positionals[0]!);
   const notes = workspacePaths(job.dir).notes;
+  const opened = openRegularFile(notes);
+  if (!opened.ok) throw new RuntimeError(`${notes} ${opened.problem}`);
   try {
-    io.out(readFileSync(notes, 'utf8'));
+    copyToEnd(opened.fd, io);
   } catch (error) {
-    throw new RuntimeError(`cannot read ${notes}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new RuntimeError(`cannot read ${notes}: ${describeFileSystemError(error)}`);
+  } finally {
+    closeSync(opened.fd);
   }
   return 0;
+}
+
+const CHUNK = 1 << 20;
+
+// Prints the file chunk by chunk: a notes.md of any size, never held whole (one string
+// of it could not pass ~512 MB), bytes as they are.
+function copyToEnd(fd: number, io: CommandIO): void {
+  const buffer = Buffer.alloc(CHUNK);
+  let read: number;
+  while ((read = readSync(fd, buffer, 0, CHUNK, null)) > 0) io.out(Buffer.from(buffer.subarray(0, read)));
 }
 
 export const verb = { spec: notesSpec, run: runNotes };

@@ -1,5 +1,6 @@
 // show NAME: one job's record, reconciled with tmux.
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { formatExit, printable } from '../core/format.js';
 import { findJob, jobJson, jobRunTime, loadContext } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -23,11 +24,10 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
     io.out(`${JSON.stringify(jobJson(job), null, 2)}\n`);
     return 0;
   }
-  const exit = job.exitCode === null ? '-' : `${job.exitCode}${job.signal ? ` (${job.signal})` : ''}`;
   const lines: [string, string][] = [
     ['name', job.name],
     ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
-    ['exit code', exit],
+    ['exit code', formatExit(job.exitCode, job.signal)],
     ['time', jobRunTime(job, Date.now())],
     ['started', job.startedAt ?? '-'],
     ['ended', job.endedAt ?? '-'],
@@ -39,7 +39,10 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
     ['last note', job.note ?? '-'],
   ];
   const width = Math.max(...lines.map(([key]) => key.length));
-  io.out(`${lines.map(([key, value]) => `${key.padEnd(width)}  ${value.replace(/\n/g, `\n${' '.repeat(width + 2)}`)}`).join('\n')}\n`);
+  const indent = `\n${' '.repeat(width + 2)}`;
+  // every value is the record's or an agent's text: made printable, its lines kept as
+  // lines under the value's column (--json prints them exactly)
+  io.out(`${lines.map(([key, value]) => `${key.padEnd(width)}  ${printable(value, { lines: true }).replace(/\n/g, indent)}`).join('\n')}\n`);
   return 0;
 }
 

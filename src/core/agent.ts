@@ -1,4 +1,5 @@
 // Builds what the agent receives: the prompt (one argument, bytes kept exactly) and the environment.
+import { UsageError } from './errors.js';
 
 // Linux refuses a single argument longer than MAX_ARG_STRLEN (128 KiB, counting its NUL).
 export const MAX_PROMPT_BYTES = 128 * 1024 - 1;
@@ -32,15 +33,26 @@ export function fillTemplate(template: string, task: Uint8Array, context: Prompt
   return Buffer.concat(parts);
 }
 
-// The prompt for a task; a task too long for one argument is passed by pointing to task.md.
-export function buildPrompt(template: string, task: Uint8Array, context: PromptContext): BuiltPrompt {
-  const prompt = fillTemplate(template, task, context);
-  if (prompt.length <= MAX_PROMPT_BYTES) return { prompt, via: 'argument' };
-  const pointer = Buffer.from(
-    `Your task is too long to pass as an argument (${task.length} bytes). ` +
-      `It is in ${context.taskFile}: read that whole file first, then do what it says.`,
-  );
+export type PromptVia = BuiltPrompt['via'];
+
+// The prompt for a task. It is the agent's last argument, which every local user can read
+// (ps, /proc/PID/cmdline); with `via: 'file'` (@job-runner-prompt-via, for tasks that hold
+// secrets) it only points to task.md, which is private to the user. A task too long for
+// one argument is passed that way too.
+export function buildPrompt(template: string, task: Uint8Array, context: PromptContext, via: PromptVia = 'argument'): BuiltPrompt {
+  if (via === 'argument') {
+    const prompt = fillTemplate(template, task, context);
+    if (prompt.length <= MAX_PROMPT_BYTES) return { prompt, via: 'argument' };
+  }
+  const why = via === 'file' ? '' : ` is too long to pass as an argument (${task.length} bytes). It`;
+  const pointer = Buffer.from(`Your task${why} is in ${context.taskFile}: read that whole file first, then do what it says.`);
   return { prompt: fillTemplate(template, pointer, context), via: 'file' };
+}
+
+// The @job-runner-prompt-via option, checked.
+export function parsePromptVia(value: string): PromptVia {
+  if (value === 'argument' || value === 'file') return value;
+  throw new UsageError(`@job-runner-prompt-via ${JSON.stringify(value)}: use "argument" or "file"`);
 }
 
 // Variables that describe the dispatching terminal, not the user's environment:

@@ -1,4 +1,4 @@
-// Human-readable output: durations and tables.
+// Human-readable output: durations, exit codes, tables, and text made safe to print.
 
 // 12s, 3m12s, 2h05m, 3d04h
 export function formatDuration(ms: number): string {
@@ -9,6 +9,12 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
   return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
+}
+
+// "143 (SIGTERM)", "2", or "-" when there is none yet.
+export function formatExit(exitCode: number | null, signal: string | null): string {
+  if (exitCode === null) return '-';
+  return signal ? `${exitCode} (${printable(signal)})` : String(exitCode);
 }
 
 // Left-aligned columns; the last column is cut to fit the width.
@@ -30,4 +36,27 @@ export function formatTable(rows: readonly (readonly string[])[], width = Number
 // A word for a POSIX shell, quoted only when it needs it.
 export function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+// Terminal control sequences, whole: CSI (7- and 8-bit), the strings OSC, DCS, SOS, PM
+// and APC up to their terminator (or the end of the text; tmux's passthrough doubles the
+// ESCs inside), and two-byte ESC sequences.
+const CONTROL_SEQUENCES =
+  /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:[^\x07\x1b\x9c]|\x1b\x1b)*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]/g;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/;
+const LONE_CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const LONE_CONTROLS_BUT_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+// Text from a record or an agent, made safe to print for a person: escape sequences are
+// dropped whole (colours and cursor moves mean nothing here, and an OSC 52 would write
+// the reader's clipboard), any other control character is shown as a visible \xNN, so a
+// tampered field shows rather than hides. With `lines`, newlines and tabs stay (a task's
+// lines read as lines) and CR LF is a newline; without, a tab is a space. JSON output
+// never goes through this: it prints fields exactly.
+export function printable(text: string, { lines = false } = {}): string {
+  if (!CONTROLS.test(text)) return text;
+  let cleaned = text.replace(CONTROL_SEQUENCES, '');
+  if (lines) cleaned = cleaned.replace(/\r\n/g, '\n');
+  else cleaned = cleaned.replace(/\t/g, ' ');
+  return cleaned.replace(lines ? LONE_CONTROLS_BUT_LINES : LONE_CONTROLS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

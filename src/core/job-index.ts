@@ -3,27 +3,35 @@
 // reads one file and stats one file per job instead of reading two files per job, and
 // prints the remembered bytes without parsing them. It is a cache: a missing, old or
 // garbled index is rebuilt by the next read, and nothing is ever lost with it.
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { writeFileAtomically } from './store.js';
+import { statSync } from 'node:fs';
+import { readRegularFile, writeFileAtomically } from './store.js';
 
 const INDEX_FILE = '.index';
-const HEADER = 'tmux-job-runner index 3';
+const HEADER = 'tmux-job-runner index 4';
+// far above what 10,000 jobs take; an index past it is not one of ours
+const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
 
 // What identifies a version of notes.md: "MTIME SIZE INODE". Every change job-runner
 // makes to an ended job (a rerun) writes job.json first and then appends to notes.md,
 // and notes.md is what agents and people edit after a job ends; a job.json edited by
 // hand after its end shows in `list` once notes.md changes (show always reads job.json).
+// No stamp (the job is read afresh) when notes.md is not a regular file or cannot be seen.
 export function notesStamp(dir: string): string | null {
-  const notes = statSync(`${dir}/notes.md`, { throwIfNoEntry: false });
-  return notes?.isFile() ? `${notes.mtimeMs} ${notes.size} ${notes.ino}` : null;
+  try {
+    const notes = statSync(`${dir}/notes.md`, { throwIfNoEntry: false });
+    return notes?.isFile() ? `${notes.mtimeMs} ${notes.size} ${notes.ino}` : null;
+  } catch {
+    return null;
+  }
 }
 
 // A byte range of the index file.
 export type Bytes = { bytes: Buffer; start: number; end: number };
 
 // The file: a header line (version, jobs folder, size of the table), a table with a
-// short line per job — NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH, tab-separated
-// (quoted fields are JSON strings) — then each job's JSON at OFFSET in the rest. Only
+// short line per job — NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH CHECKSUM,
+// tab-separated (quoted fields are JSON strings; the checksum covers the line and the
+// job's JSON) — then each job's JSON at OFFSET in the rest, each followed by BETWEEN. Only
 // the table is decoded: the jobs stay bytes until someone needs one as an object.
 export class IndexEntry implements Bytes {
   constructor(
@@ -64,12 +72,9 @@ export class IndexEntry implements Bytes {
 // string per line shows in the time `list` takes.
 export function readIndex(jobsDir: string): Map<string, IndexEntry> {
   const entries = new Map<string, IndexEntry>();
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(`${jobsDir}/${INDEX_FILE}`);
-  } catch {
-    return entries;
-  }
+  const read = readRegularFile(`${jobsDir}/${INDEX_FILE}`, INDEX_MAX_BYTES);
+  if (!read.ok) return entries;
+  const bytes = read.bytes;
   const headerEnd = bytes.indexOf(10);
   const header = headerEnd < 0 ? [] : bytes.toString('utf8', 0, headerEnd).split('\t');
   const tableSize = Number(header[2]);
@@ -88,7 +93,7 @@ export function readIndex(jobsDir: string): Map<string, IndexEntry> {
   return entries;
 }
 
-// NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH
+// NAME STAMP "CREATED" "ID" "SOCKET" OFFSET LENGTH CHECKSUM
 function parseLine(table: string, start: number, end: number, bytes: Buffer, jsonStart: number): IndexEntry | null {
   const stampAt = table.indexOf('\t', start) + 1;
   const createdAt = stampAt && table.indexOf('\t', stampAt) + 1;
@@ -96,12 +101,15 @@ function parseLine(table: string, start: number, end: number, bytes: Buffer, jso
   const socketAt = idAt && table.indexOf('\t', idAt) + 1;
   const offsetAt = socketAt && table.indexOf('\t', socketAt) + 1;
   const lengthAt = offsetAt && table.indexOf('\t', offsetAt) + 1;
-  if (!lengthAt || lengthAt > end) return null;
+  const checksumAt = lengthAt && table.indexOf('\t', lengthAt) + 1;
+  if (!checksumAt || checksumAt > end) return null;
   const from = jsonStart + Number(table.slice(offsetAt, lengthAt - 1));
-  const to = from + Number(table.slice(lengthAt, end));
-  // a damaged entry is dropped (and read afresh): its JSON must at least be whole, and
-  // its quoted fields must parse
-  if (!(to <= bytes.length && from >= jsonStart && bytes[from] === 0x7b && bytes[to - 1] === 0x7d)) return null;
+  const to = from + Number(table.slice(lengthAt, checksumAt - 1));
+  // a damaged entry is dropped (and the job read afresh): its line and JSON must be the
+  // bytes that were written, and list's separator must follow, since list --json copies a
+  // run of entries with the separators between them as one slice
+  if (!(from >= jsonStart && to + BETWEEN.length <= bytes.length && bytes[to] === BETWEEN[0] && bytes[to + 1] === BETWEEN[1])) return null;
+  if (entryChecksum(table, start, checksumAt - 1, bytes, from, to) !== Number.parseInt(table.slice(checksumAt, end), 16)) return null;
   try {
     jsonString(table.slice(idAt, socketAt - 1));
     jsonString(table.slice(socketAt, offsetAt - 1));
@@ -112,6 +120,15 @@ function parseLine(table: string, start: number, end: number, bytes: Buffer, jso
   } catch {
     return null;
   }
+}
+
+// FNV-1a (32 bits) of an entry's table line (up to its checksum) and its JSON bytes: any
+// changed byte of either shows, and it needs no crypto module, which takes long to load.
+function entryChecksum(line: string, lineStart: number, lineEnd: number, bytes: Uint8Array, from: number, to: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = lineStart; i < lineEnd; i++) hash = Math.imul(hash ^ line.charCodeAt(i), 0x01000193);
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
 }
 
 // A JSON string field; most hold no escapes and need no parse.
@@ -141,7 +158,8 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
       idField = JSON.stringify(entry.id);
       socketField = JSON.stringify(entry.socket);
     }
-    lines.push(`${entry.name}\t${entry.stamp}\t${JSON.stringify(entry.createdAt)}\t${idField}\t${socketField}\t${offset}\t${json.length}\n`);
+    const line = `${entry.name}\t${entry.stamp}\t${JSON.stringify(entry.createdAt)}\t${idField}\t${socketField}\t${offset}\t${json.length}`;
+    lines.push(`${line}\t${entryChecksum(line, 0, line.length, json, 0, json.length).toString(16)}\n`);
     jobs.push(json, BETWEEN);
     offset += json.length + BETWEEN.length;
   }
@@ -149,8 +167,6 @@ export function writeIndex(jobsDir: string, entries: (IndexEntry | NewEntry)[]):
   const header = Buffer.from(`${HEADER}\t${JSON.stringify(jobsDir)}\t${table.length}\n`);
   try {
     writeFileAtomically(`${jobsDir}/${INDEX_FILE}`, Buffer.concat([header, table, ...jobs]), { sync: false });
-    // the index of versions before 0.2 (views parsed as a whole): nothing reads it now
-    rmSync(`${jobsDir}/.index.json`, { force: true });
   } catch {
     // list works without its cache
   }

@@ -1,5 +1,5 @@
 // Jobs as users see them: records on disk reconciled with the tmux server that runs them.
-import { closeSync, existsSync, openSync, readSync, fstatSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { formatDuration } from './format.js';
@@ -8,8 +8,8 @@ import { checkJobName } from './names.js';
 import { reconcileJobState, type JobState } from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
-  findProjectRoot, isKillRequested, jobsDirOf, listJobNames, readExitRecord, readJobRecord, workspacePaths, writeJobRecord,
-  type JobRecord, type WorkspacePaths,
+  describeFileSystemError, findProjectRoot, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord, readJobRecord,
+  workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
 
@@ -147,40 +147,33 @@ function foldOutcome(paths: WorkspacePaths, record: JobRecord): void {
   }
 }
 
+// One job of a listing: a workspace that cannot be read is a corrupt row, never the end
+// of the whole list.
+function viewForListing(context: Context, dir: string): JobView {
+  try {
+    return viewJob(context, dir);
+  } catch (error) {
+    if (!(error as NodeJS.ErrnoException).code) throw error;
+    return corruptView(dir, `workspace unreadable: ${describeFileSystemError(error)}`);
+  }
+}
+
+// Another project's jobs folder, for --all: one that cannot be read adds only its live
+// jobs (listed from their windows), rather than failing this project's list.
+function otherJobNames(jobsDir: string): string[] {
+  try {
+    return listJobNames(jobsDir);
+  } catch {
+    return [];
+  }
+}
+
 function corruptView(dir: string, problem: string): JobView {
   return {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(join(dir, 'notes.md')), problem,
   };
-}
-
-const NOTE_TAIL = Buffer.alloc(4096);
-// CSI and OSC sequences whole, then any other control character
-const TERMINAL_CONTROLS = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f]/g;
-
-// The last line of notes.md that is a note: not empty, not a heading, not a quote
-// (the seeded header), not a rule. Read from the file's end.
-export function lastNoteLine(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, NOTE_TAIL.length);
-    readSync(fd, NOTE_TAIL, 0, length, size - length);
-    const lines = NOTE_TAIL.toString('utf8', 0, length)
-      .split('\n')
-      // an agent's escape sequences must not reach the terminal of whoever lists jobs
-      .map((line) => line.replace(TERMINAL_CONTROLS, '').trim())
-      .filter((line) => line !== '' && !/^(#|>|---)/.test(line));
-    return lines.at(-1) ?? null;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 // How long the job has run (running) or ran (ended); '-' when unknown (lost).
@@ -280,7 +273,7 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   const elsewhere = new Set(live.map((pane) => pane.jobDir).filter((dir) => !isLocal(dir)));
   if (scope.all) {
     for (const jobsDir of new Set(live.map((pane) => dirname(pane.jobDir)))) {
-      for (const name of listJobNames(jobsDir)) {
+      for (const name of otherJobNames(jobsDir)) {
         const dir = join(jobsDir, name);
         if (!isLocal(dir)) elsewhere.add(dir);
       }
@@ -288,7 +281,7 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   }
   // where a workspace lies says which project it belongs to, not the root its record names
   const here = listWithIndex(context, context.jobsDir, names);
-  const there = [...elsewhere].map((dir) => viewJob(context, dir)).filter((job) => job.window !== null || scope.all).map((view) => new FreshJob(view, false));
+  const there = [...elsewhere].map((dir) => viewForListing(context, dir)).filter((job) => job.window !== null || scope.all).map((view) => new FreshJob(view, false));
   return [...here, ...there].sort(newestFirst);
 }
 
@@ -311,7 +304,7 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
       // an ended job's window may still be open (its shell)
       return new IndexedJob(context, cached, dir, findJobPane(context, cached));
     }
-    const view = viewJob(context, dir);
+    const view = viewForListing(context, dir);
     // the stamp taken before reading: a change during the read is seen next time (a
     // running job is not indexed, and does not make list rewrite the index)
     if (stamp && ENDED.has(view.state)) {

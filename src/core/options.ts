@@ -26,6 +26,11 @@ export const OPTIONS = {
     defaultInDocs: 'the task, then where to document and put files',
     help: 'Prompt template: {task}, {name}, {notes}, {artifacts}, {workspace}, {log}, {root}.',
   },
+  promptVia: {
+    tmuxName: '@job-runner-prompt-via',
+    default: 'argument',
+    help: 'argument: the prompt is the agent\'s last argument, which every local user can see (ps); file: the prompt only points to the private task.md (for tasks that hold secrets).',
+  },
   session: {
     tmuxName: '@job-runner-session',
     default: '',

@@ -1,10 +1,11 @@
 // The only module that owns the job workspaces on disk: paths, atomic writes, listing.
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
-  statSync, writeSync, appendFileSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync,
+  renameSync, rmSync, statSync, writeSync, appendFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { printable } from './format.js';
 import { checkJobName } from './names.js';
 import type { ExitRecord, JobState } from './state.js';
 
@@ -97,34 +98,145 @@ export function writeJobRecord(paths: WorkspacePaths, record: JobRecord): void {
 
 export type RecordRead = { ok: true; record: JobRecord } | { ok: false; reason: string };
 
-// Reads job.json; a missing, empty or garbled file is reported, never thrown.
+// job.json holds the task, which may be long; past this it is not a record of ours (and
+// would not fit in one of node's strings)
+const RECORD_MAX_BYTES = 256 * 1024 * 1024;
+
+const isString = (value: unknown) => typeof value === 'string';
+const isStringOrNull = (value: unknown) => value === null || typeof value === 'string';
+
+// What each field of job.json must hold; anything else makes the job corrupt, so that no
+// reader (list, show, the picker) meets a number where it expects text.
+const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, string]> = {
+  version: [(value) => value === 1, '1'],
+  id: [isString, 'a string'],
+  name: [isString, 'a string'],
+  state: [isString, 'a string'],
+  exitCode: [(value) => value === null || Number.isInteger(value), 'a whole number or null'],
+  signal: [isStringOrNull, 'a string or null'],
+  root: [isString, 'a string'],
+  dir: [isString, 'a string'],
+  command: [isString, 'a string'],
+  task: [isString, 'a string'],
+  promptVia: [(value) => value === 'argument' || value === 'file', '"argument" or "file"'],
+  socket: [isString, 'a string'],
+  dispatcherPid: [(value) => value === undefined || (Number.isInteger(value) && (value as number) > 0), 'a process id'],
+  createdAt: [isString, 'a string'],
+  startedAt: [isStringOrNull, 'a string or null'],
+  endedAt: [isStringOrNull, 'a string or null'],
+};
+
+// Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.
 export function readJobRecord(paths: WorkspacePaths): RecordRead {
-  let text: string;
+  const read = readRegularFile(paths.record, RECORD_MAX_BYTES);
+  if (!read.ok) return { ok: false, reason: `job.json ${read.problem}` };
+  let record: unknown;
   try {
-    text = readFileSync(paths.record, 'utf8');
-  } catch (error) {
-    return { ok: false, reason: `job.json unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  try {
-    const record = JSON.parse(text) as JobRecord;
-    if (typeof record !== 'object' || record === null || typeof record.id !== 'string' || typeof record.state !== 'string') {
-      return { ok: false, reason: 'job.json is not a job record' };
-    }
-    return { ok: true, record };
+    record = JSON.parse(read.bytes.toString('utf8'));
   } catch {
-    return { ok: false, reason: text.length === 0 ? 'job.json is empty' : 'job.json is not valid JSON' };
+    return { ok: false, reason: read.bytes.length === 0 ? 'job.json is empty' : 'job.json is not valid JSON' };
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return { ok: false, reason: 'job.json is not a job record' };
+  for (const [field, [valid, expected]] of Object.entries(RECORD_FIELDS)) {
+    const value = (record as Record<string, unknown>)[field];
+    if (!valid(value)) return { ok: false, reason: `job.json: "${field}" is ${describeValue(value)}, not ${expected}` };
+  }
+  return { ok: true, record: record as JobRecord };
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+export type FileRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
+
+// Opens a file for reading only if it is a regular file. A FIFO would block the open (and
+// then the read) until some writer came, a device such as /dev/zero never ends, and a
+// folder cannot be read: each is refused with a problem that says which. O_NONBLOCK makes
+// the open of a FIFO return at once; it changes nothing for a regular file.
+export function openRegularFile(path: string): { ok: true; fd: number; size: number } | { ok: false; problem: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (error) {
+    return { ok: false, problem: `cannot be read: ${describeFileSystemError(error)}` };
+  }
+  const stats = fstatSync(fd);
+  if (stats.isFile()) return { ok: true, fd, size: stats.size };
+  closeSync(fd);
+  const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
+  return { ok: false, problem: `is ${kind}, not a regular file` };
+}
+
+// A regular file's whole content, if it is not longer than maxBytes.
+export function readRegularFile(path: string, maxBytes: number): FileRead {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return opened;
+  try {
+    if (opened.size > maxBytes) return { ok: false, problem: `is larger than ${formatBytes(maxBytes)}` };
+    const buffer = Buffer.alloc(opened.size);
+    let length = 0;
+    let read: number;
+    while (length < buffer.length && (read = readSync(opened.fd, buffer, length, buffer.length - length, null)) > 0) length += read;
+    return { ok: true, bytes: buffer.subarray(0, length) };
+  } catch (error) {
+    return { ok: false, problem: `cannot be read: ${describeFileSystemError(error)}` };
+  } finally {
+    closeSync(opened.fd);
   }
 }
 
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${bytes / (1024 * 1024)} MiB`;
+  return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
+// The last bytes of a regular file (at most maxBytes); empty for anything else.
+export function readFileTail(path: string, maxBytes: number): Buffer {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return Buffer.alloc(0);
+  try {
+    const length = Math.min(opened.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(opened.fd, buffer, 0, length, opened.size - length);
+    return buffer.subarray(0, read);
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+// an agent's last note is near the end of notes.md: no need to read a long file whole
+const NOTE_TAIL_BYTES = 4096;
+const LIST_BULLET = /^[-*+](?:\s+|$)/;
+
+// The last line of notes.md that is a note: not empty, not a heading, not a quote
+// (the seeded header), not a rule, without its list bullet, made printable (an agent's
+// escape sequences must not reach the terminal of whoever lists jobs). Read from the
+// file's end; null when there is none or notes.md is not a regular file.
+export function lastNoteLine(path: string): string | null {
+  const lines = readFileTail(path, NOTE_TAIL_BYTES).toString('utf8').split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = printable(lines[i]!).trim();
+    if (line === '' || /^(#|>|---)/.test(line)) continue;
+    const note = line.replace(LIST_BULLET, '');
+    if (note !== '') return note;
+  }
+  return null;
+}
+
+// an exit record is one short line
+const EXIT_RECORD_MAX_BYTES = 4096;
+
 // Reads the exit record the wrapper writes: "JOB_ID EXIT_CODE ENDED_EPOCH_SECONDS".
 export function readExitRecord(paths: WorkspacePaths): ExitRecord | null {
-  let text: string;
-  try {
-    text = readFileSync(paths.exit, 'utf8');
-  } catch {
-    return null;
-  }
-  const [jobId, code, ended] = text.trim().split(' ');
+  const read = readRegularFile(paths.exit, EXIT_RECORD_MAX_BYTES);
+  if (!read.ok) return null;
+  const [jobId, code, ended] = read.bytes.toString('utf8').trim().split(' ');
   const exitCode = Number(code);
   const endedSeconds = Number(ended);
   if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
@@ -144,13 +256,16 @@ export function markKillRequested(paths: WorkspacePaths): void {
   writeFileAtomically(paths.kill, `${new Date().toISOString()}\n`);
 }
 
-// The job folders under a jobs folder (names that break the rules are not jobs of ours).
+// The job folders under a jobs folder (names that break the rules are not jobs of ours);
+// none when the folder does not exist yet. A jobs folder that cannot be read is an error
+// that says so: "no jobs" would be a lie.
 export function listJobNames(jobsDir: string): string[] {
   let entries;
   try {
     entries = readdirSync(jobsDir, { withFileTypes: true });
-  } catch {
-    return [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new RuntimeError(`cannot read the jobs folder ${jobsDir}: ${describeFileSystemError(error)}`);
   }
   return entries.filter((entry) => entry.isDirectory() && checkJobName(entry.name) === null).map((entry) => entry.name);
 }
@@ -191,6 +306,8 @@ function ensureFolder(path: string): void {
 }
 
 const FILE_SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EISDIR: 'a folder is in the way',
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
   EROFS: 'the file system is read-only',
@@ -201,6 +318,13 @@ const FILE_SYSTEM_ERRORS: Record<string, string> = {
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the path is too long',
 };
+
+// A file-system failure in words, with its code: "permission denied (EACCES)".
+export function describeFileSystemError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && code in FILE_SYSTEM_ERRORS) return `${FILE_SYSTEM_ERRORS[code]} (${code})`;
+  return code ?? (error as Error).message;
+}
 
 // Turns a file-system failure while writing a workspace into one line that says what and where.
 export function withFileSystemHelp<T>(where: string, action: () => T): T {
@@ -243,12 +367,34 @@ export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles
   // the wrapper, and a crash that loses them loses the job's window too
   writeFileAtomically(paths.task, files.task);
   const transient = { sync: false };
-  if (existsSync(paths.notes)) appendFileSync(paths.notes, files.notesHeader);
-  else writeFileAtomically(paths.notes, files.notesHeader, transient);
+  if (!appendToRegularFile(paths.notes, files.notesHeader)) writeFileAtomically(paths.notes, files.notesHeader, transient);
   writeFileAtomically(paths.log, '', transient);
   writeFileAtomically(paths.command, files.command, transient);
   writeFileAtomically(paths.prompt, files.prompt, transient);
   writeFileAtomically(paths.env, files.env, transient);
+}
+
+// Appends to a file only if it is a regular file of its own: never through a symbolic
+// link (a notes.md linked to a file outside the jobs folder must not be written), and
+// never into a FIFO, which would block. False when there is no such file: the caller
+// writes a new one in its place (the rename replaces a link, not what it points to).
+function appendToRegularFile(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ELOOP: a symbolic link; ENXIO: a FIFO nobody reads
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO') return false;
+    throw error;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    appendFileSync(fd, text);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function removeWorkspace(paths: WorkspacePaths): void {

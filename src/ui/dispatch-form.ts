@@ -15,7 +15,14 @@ import { paneEnvironment, readPopupTarget, waitForKey } from './popup-io.js';
 export function nameProblem(context: Context, name: string): string | null {
   // short enough for one line of a narrow popup
   if (checkJobName(name)) return 'use 1-63 of a-z 0-9 . _ - (a letter or digit first, no "..")';
-  if (!listJobNames(context.jobsDir).includes(name)) return null;
+  let names: string[];
+  try {
+    names = listJobNames(context.jobsDir);
+  } catch (error) {
+    // a jobs folder that cannot be read: say so under the field
+    return (error as Error).message;
+  }
+  if (!names.includes(name)) return null;
   const job = viewJob(context, join(context.jobsDir, name));
   return isLive(job.state)
     ? `${name} is running: choose another name`

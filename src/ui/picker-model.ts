@@ -1,4 +1,5 @@
 // The picker's pure parts: order, filter and rows.
+import { formatExit, printable } from '../core/format.js';
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
 
 // A job as the picker holds it: name and age at hand, the rest parsed when shown (a
@@ -23,16 +24,24 @@ export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: strin
   });
 }
 
-// One line per job: "name  state  duration  last notes line", cut to the width.
+// One line per job: "name  state  duration  last notes line", cut to the width. An ended
+// job's exit code follows its state as list shows it ("killed 143 (SIGTERM)"); every
+// field is made printable, as list does.
 export function formatPickerRows(jobs: readonly PickerJob[], width: number, now: number, first = 0, count = jobs.length): string[] {
   // the name column fits every job, not just the rows on screen, so it does not jump
   let nameWidth = 4;
-  for (const job of jobs) nameWidth = Math.max(nameWidth, job.name.length);
-  return jobs.slice(first, first + count).map((listed) => {
+  for (const job of jobs) nameWidth = Math.max(nameWidth, [...printable(job.name)].length);
+  const rows = jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
-    const state = job.state === 'failed' && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
+    const exit = job.exitCode !== null && job.exitCode !== 0 ? ` ${formatExit(job.exitCode, job.signal)}` : '';
     const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
-    const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;
+    return { job, state: printable(job.state) + exit, note: printable(note) };
+  });
+  let stateWidth = 9;
+  for (const row of rows) stateWidth = Math.max(stateWidth, row.state.length);
+  return rows.map(({ job, state, note }) => {
+    const name = printable(job.name);
+    const line = `${name}${' '.repeat(Math.max(0, nameWidth - [...name].length))}  ${state.padEnd(stateWidth)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;
     const chars = [...line];
     return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : line;
   });

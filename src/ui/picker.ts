@@ -5,6 +5,7 @@ import { dispatchJob } from '../commands/dispatch.js';
 import { stopJob } from '../commands/kill.js';
 import { removeJobWorkspace } from '../commands/rm.js';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
+import { printable } from '../core/format.js';
 import { isLive } from '../core/state.js';
 import { workspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
@@ -98,7 +99,8 @@ class Picker {
     });
     while (lines.length < height - 1) lines.push('');
     const footer = this.confirm ? `${this.confirm.question} [y/N]` : this.message || (this.filtering ? FILTER_FOOTER : FOOTER);
-    lines.push(`\x1b[2m${clip(footer, width)}\x1b[0m`);
+    // a message may name a job: the record's text, made printable as the rows are
+    lines.push(`\x1b[2m${clip(printable(footer), width)}\x1b[0m`);
     process.stdout.write(`\x1b[H\x1b[2J${lines.join('\r\n')}`);
   }
 

@@ -27,7 +27,7 @@ load helpers
   assert_success
   assert_line --index 0 --regexp '^NAME +STATE +EXIT +TIME +NOTES$'
   # newest first
-  assert_line --index 1 --regexp '^gamma +running +- +[0-9]+s +- reviewing the router$'
+  assert_line --index 1 --regexp '^gamma +running +- +[0-9]+s +reviewing the router$'
   assert_line --index 2 --regexp '^beta +failed +4 +[0-9]+s$'
   assert_line --index 3 --regexp '^alpha +done +0 +[0-9]+s$'
 }
@@ -214,7 +214,7 @@ load helpers
   [ -f "$PROJECT/.claude-local/jobs/.index" ]
   echo "- a note written after the end" >>"$(workspace cached)/notes.md"
   run "$JR" list
-  assert_line --regexp '^cached +done .*- a note written after the end$'
+  assert_line --regexp '^cached +done .* a note written after the end$'
   "$JR" dispatch cached "t" --force --command "$AGENT sleep"
   run "$JR" list
   assert_line --regexp '^cached +running'

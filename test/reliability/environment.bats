@@ -38,8 +38,10 @@ mount_tmpfs() {
   assert_equal "${#lines[@]}" 1
   assert_output --partial "cannot write the job's workspace"
   assert_equal "$(cat "$PROJECT/.claude-local/jobs")" "not a folder"
+  # not "no jobs": a jobs folder that cannot be read says so
   run "$JR" list
-  assert_success
+  assert_failure 1
+  assert_output "job-runner: cannot read the jobs folder $PROJECT/.claude-local/jobs: a part of the path is a file, not a folder (ENOTDIR)"
 }
 
 @test "a read-only jobs folder: one clear line, exit 1, nothing created" {

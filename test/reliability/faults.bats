@@ -42,7 +42,7 @@ load ../integration/helpers
   for i in 1 2 3 4 5; do
     assert_equal "$(job_field job-$i state)" lost
     grep -q working "$(workspace job-$i)/log.txt"
-    assert_equal "$(job_field job-$i note)" "- note $i"
+    assert_equal "$(job_field job-$i note)" "note $i"
   done
   echo "# faults: kill-server with 5 running jobs -> 5 lost, 5 logs and 5 notes intact" >&3
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, fillTemplate, MAX_PROMPT_BYTES, serializeEnvironment } from '../../../src/core/agent.js';
+import { buildPrompt, fillTemplate, MAX_PROMPT_BYTES, parsePromptVia, serializeEnvironment } from '../../../src/core/agent.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../../../src/core/options.js';
 
 const context = {
@@ -45,6 +45,15 @@ describe('fillTemplate', () => {
 describe('buildPrompt', () => {
   it('passes a task that fits as the argument', () => {
     expect(buildPrompt('{task}', Buffer.from('short'), context)).toEqual({ prompt: Buffer.from('short'), via: 'argument' });
+  });
+
+  it('only points to task.md when asked to (@job-runner-prompt-via file): the task stays out of ps', () => {
+    const built = buildPrompt('{task}\n{notes}', Buffer.from('the secret is hunter2'), context, 'file');
+    expect(built.via).toBe('file');
+    expect(built.prompt.toString()).toContain(context.taskFile);
+    expect(built.prompt.toString()).not.toContain('hunter2');
+    expect(parsePromptVia('file')).toBe('file');
+    expect(() => parsePromptVia('stdin')).toThrow('@job-runner-prompt-via "stdin": use "argument" or "file"');
   });
 
   it('points to task.md when the prompt would pass the 128 KiB argument limit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTable } from '../../../src/core/format.js';
+import { formatDuration, formatTable, printable } from '../../../src/core/format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -20,5 +20,28 @@ describe('formatTable', () => {
       30,
     );
     expect(table).toBe('NAME  STATE    NOTES\napi   running  a long note th…');
+  });
+});
+
+describe('printable', () => {
+  it.each([
+    ['plain text', 'plain text', 'plain text'],
+    ['ünïcode ✓', 'ünïcode ✓', 'ünïcode ✓'],
+    ['colour \x1b[31mred\x1b[0m', 'colour red', 'colour red'],
+    ['8-bit CSI \x9b2J', '8-bit CSI ', '8-bit CSI '],
+    ['clipboard \x1b]52;c;aGk=\x07!', 'clipboard !', 'clipboard !'],
+    ['title \x1b]0;owned\x1b\\!', 'title !', 'title !'],
+    ['unterminated \x1b]52;c;aGk=', 'unterminated ', 'unterminated '],
+    ['passthrough \x1bPtmux;\x1b\x1b]52;c;x\x07\x1b\\', 'passthrough ', 'passthrough '],
+    ['charset \x1b(B and index \x1bM', 'charset  and index ', 'charset  and index '],
+    ['a lone escape at the end \x1b', 'a lone escape at the end \\x1b', 'a lone escape at the end \\x1b'],
+    ['bell\x07 backspace\b del\x7f c1\x85', 'bell\\x07 backspace\\x08 del\\x7f c1\\x85', 'bell\\x07 backspace\\x08 del\\x7f c1\\x85'],
+    ['line one\r\nline two\nthree', 'line one\\x0d\\x0aline two\\x0athree', 'line one\nline two\nthree'],
+    ['a\tb', 'a b', 'a\tb'],
+    ['carriage\rreturn', 'carriage\\x0dreturn', 'carriage\\x0dreturn'],
+  ])('%j', (text, oneLine, lines) => {
+    expect(printable(text)).toBe(oneLine);
+    expect(printable(text, { lines: true })).toBe(lines);
+    for (const shown of [printable(text), printable(text, { lines: true })]) expect(shown).not.toMatch(/[\x1b\x9b\x9d\x07]/);
   });
 });

@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jsonArray } from '../../../src/commands/list.js';
 import { IndexEntry, notesStamp, readIndex, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
+import { listJobEntries, type Context } from '../../../src/core/jobs.js';
+import { resolveOptions } from '../../../src/core/options.js';
 
 function jobsDir(): string {
   return mkdtempSync(join(tmpdir(), 'jr-index-'));
@@ -81,5 +84,54 @@ describe('the index of ended jobs', () => {
     expect(first).toMatch(/^[\d.]+ 4 \d+$/);
     writeFileSync(join(dir, 'notes.md'), 'one\ntwo\n', { flag: 'a' });
     expect(notesStamp(dir)).not.toBe(first);
+  });
+});
+
+// A project of ended jobs on disk, and a context with no tmux server behind it.
+function projectOfEndedJobs(count: number): Context {
+  const root = mkdtempSync(join(tmpdir(), 'jr-fuzz-'));
+  const jobs = join(root, '.claude-local', 'jobs');
+  for (let i = 0; i < count; i++) {
+    const name = `job-${i}`;
+    const dir = join(jobs, name);
+    mkdirSync(dir, { recursive: true });
+    const created = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({
+      version: 1, id: `${i}`.padStart(16, '0'), name, state: i % 3 ? 'done' : 'failed', exitCode: i % 3 ? 0 : 1, signal: null, root, dir,
+      command: 'claude', task: `task ${i} "quoted" ünï\ttab`, promptVia: 'argument', socket: '/nonexistent', createdAt: created,
+      startedAt: created, endedAt: created,
+    }));
+    writeFileSync(join(dir, 'notes.md'), `# Job ${name}\n\n- step ${i} done\n`);
+  }
+  return {
+    cwd: root, root, jobsDir: jobs, socket: '/nonexistent', insideTmux: false, options: resolveOptions({}),
+    panesBySocket: new Map([['/nonexistent', []]]),
+  };
+}
+
+const listJson = (context: Context) =>
+  Buffer.concat(jsonArray(listJobEntries(context, { all: false }).map((job) => job.json()))).toString('utf8');
+
+describe('an index with random bytes changed', () => {
+  it('never makes list --json invalid, crash or show a job other than its record, and is rebuilt', () => {
+    const context = projectOfEndedJobs(8);
+    const index = join(context.jobsDir, '.index');
+    const fromRecords = JSON.parse(listJson(context));
+    const pristine = readFileSync(index);
+    // a fixed seed: a failure can be replayed
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 300; trial++) {
+      const bytes = Buffer.from(pristine);
+      for (let flips = 1 + random(3); flips > 0; flips--) bytes[random(bytes.length)] = random(256);
+      writeFileSync(index, bytes);
+      expect(JSON.parse(listJson(context)), `trial ${trial}`).toEqual(fromRecords);
+      // and what that list wrote back is right too
+      expect(JSON.parse(listJson(context)), `trial ${trial}, listed again`).toEqual(fromRecords);
+    }
+    rmSync(context.root, { recursive: true, force: true });
   });
 });

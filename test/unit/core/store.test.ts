@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  createWorkspaceAtomically, excludeFromGit, findProjectRoot, listJobNames, readExitRecord, readJobRecord, rotateForRerun,
-  workspacePaths, writeFileAtomically,
+  createWorkspaceAtomically, excludeFromGit, findProjectRoot, lastNoteLine, listJobNames, readExitRecord, readFileTail, readJobRecord,
+  readRegularFile, rotateForRerun, workspacePaths, writeFileAtomically, writeWorkspaceFiles,
 } from '../../../src/core/store.js';
 
 let dir: string;
@@ -23,20 +24,81 @@ describe('writeFileAtomically', () => {
   });
 });
 
+const goodRecord = {
+  version: 1, id: 'abcdef0123456789', name: 'api', state: 'done', exitCode: 0, signal: null, root: '/p', dir: '/p/.claude-local/jobs/api',
+  command: 'claude', task: 't', promptVia: 'argument', socket: '/tmp/tmux-0/default', dispatcherPid: 42,
+  createdAt: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:01:00.000Z',
+};
+
+const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
+
 describe('readJobRecord', () => {
   it.each([
     ['', 'job.json is empty'],
     ['{not json', 'job.json is not valid JSON'],
     ['[1,2]', 'job.json is not a job record'],
     ['null', 'job.json is not a job record'],
+    ['7', 'job.json is not a job record'],
   ])('reports %j as %s', (content, reason) => {
     const paths = workspacePaths(dir);
     writeFileSync(paths.record, content);
     expect(readJobRecord(paths)).toEqual({ ok: false, reason });
   });
 
-  it('reports a missing file', () => {
-    expect(readJobRecord(workspacePaths(dir))).toEqual({ ok: false, reason: 'job.json unreadable (ENOENT)' });
+  it('reads a whole record', () => {
+    const paths = workspacePaths(dir);
+    writeFileSync(paths.record, JSON.stringify(goodRecord));
+    expect(readJobRecord(paths)).toEqual({ ok: true, record: goodRecord });
+    const { dispatcherPid: _pid, ...withoutPid } = goodRecord;
+    writeFileSync(paths.record, JSON.stringify(withoutPid));
+    expect(readJobRecord(paths).ok).toBe(true);
+  });
+
+  // a reader must never meet a number where it expects text: each field is checked
+  it.each([
+    ['name', 7, 'job.json: "name" is a number, not a string'],
+    ['name', null, 'job.json: "name" is null, not a string'],
+    ['root', {}, 'job.json: "root" is an object, not a string'],
+    ['task', 7, 'job.json: "task" is a number, not a string'],
+    ['command', null, 'job.json: "command" is null, not a string'],
+    ['endedAt', [], 'job.json: "endedAt" is a list, not a string or null'],
+    ['state', undefined, 'job.json: "state" is missing, not a string'],
+    ['exitCode', '0', 'job.json: "exitCode" is a string, not a whole number or null'],
+    ['exitCode', 1.5, 'job.json: "exitCode" is a number, not a whole number or null'],
+    ['signal', 15, 'job.json: "signal" is a number, not a string or null'],
+    ['promptVia', 'stdin', 'job.json: "promptVia" is a string, not "argument" or "file"'],
+    ['version', 2, 'job.json: "version" is a number, not 1'],
+    ['dispatcherPid', 'me', 'job.json: "dispatcherPid" is a string, not a process id'],
+  ])('a record whose %s is %j is not read: %s', (field, value, reason) => {
+    const paths = workspacePaths(dir);
+    writeFileSync(paths.record, JSON.stringify({ ...goodRecord, [field]: value }));
+    expect(readJobRecord(paths)).toEqual({ ok: false, reason });
+  });
+
+  it('reports a missing file, and refuses a FIFO, a device and a folder without blocking', () => {
+    const paths = workspacePaths(dir);
+    expect(readJobRecord(paths)).toEqual({ ok: false, reason: 'job.json cannot be read: it does not exist (ENOENT)' });
+    mkfifo(paths.record);
+    expect(readJobRecord(paths)).toEqual({ ok: false, reason: 'job.json is a named pipe (FIFO), not a regular file' });
+    const other = workspacePaths(join(dir, 'other'));
+    mkdirSync(other.dir);
+    symlinkSync('/dev/zero', other.record);
+    expect(readJobRecord(other)).toEqual({ ok: false, reason: 'job.json is a device, not a regular file' });
+    const third = workspacePaths(join(dir, 'third'));
+    mkdirSync(third.record, { recursive: true });
+    expect(readJobRecord(third)).toEqual({ ok: false, reason: 'job.json is a folder, not a regular file' });
+  });
+});
+
+describe('readRegularFile and readFileTail', () => {
+  it('reads a file up to its cap, and its tail', () => {
+    const path = join(dir, 'f');
+    writeFileSync(path, 'hello world');
+    expect(readRegularFile(path, 100)).toEqual({ ok: true, bytes: Buffer.from('hello world') });
+    expect(readRegularFile(path, 5)).toEqual({ ok: false, problem: 'is larger than 5 bytes' });
+    expect(readFileTail(path, 5).toString()).toBe('world');
+    mkfifo(join(dir, 'fifo'));
+    expect(readFileTail(join(dir, 'fifo'), 5).length).toBe(0);
   });
 });
 
@@ -118,12 +180,60 @@ describe('findProjectRoot and excludeFromGit', () => {
 });
 
 describe('lastNoteLine', () => {
-  it('skips the seeded header, headings, quotes and rules, and drops control characters', async () => {
-    const { lastNoteLine } = await import('../../../src/core/jobs.js');
+  it('skips the seeded header, headings, quotes and rules, drops a list bullet and escape sequences', () => {
     const notes = join(dir, 'notes.md');
     writeFileSync(notes, '# Job api\n\n> Task: t\n> Started: now\n\n');
     expect(lastNoteLine(notes)).toBeNull();
     writeFileSync(notes, '# Job api\n\n- first\n- \x1b[2Jsecond \x1b]0;x\x07done\n## Heading\n---\n\n');
-    expect(lastNoteLine(notes)).toBe('- second done');
+    expect(lastNoteLine(notes)).toBe('second done');
+  });
+
+  it.each([
+    ['- dash bullet\n', 'dash bullet'],
+    ['* star bullet\n', 'star bullet'],
+    ['+ plus bullet\n', 'plus bullet'],
+    ['-not a bullet\n', '-not a bullet'],
+    ['windows line\r\n\r\n', 'windows line'],
+    ['real note\n- \n', 'real note'],
+    ['bell \x07 and tab\tend', 'bell \\x07 and tab end'],
+  ])('%j -> %j', (content, note) => {
+    const notes = join(dir, 'notes.md');
+    writeFileSync(notes, content);
+    expect(lastNoteLine(notes)).toBe(note);
+  });
+
+  it('is null, at once, for a FIFO or a folder', () => {
+    mkfifo(join(dir, 'notes.md'));
+    expect(lastNoteLine(join(dir, 'notes.md'))).toBeNull();
+    mkdirSync(join(dir, 'folder.md'));
+    expect(lastNoteLine(join(dir, 'folder.md'))).toBeNull();
+  });
+});
+
+describe('writeWorkspaceFiles', () => {
+  const files = { task: Buffer.from('t'), notesHeader: '\n## Run again\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from('') };
+
+  it('appends the header to a notes.md of its own', () => {
+    const paths = workspacePaths(dir);
+    writeFileSync(paths.notes, '# Job api\n');
+    writeWorkspaceFiles(paths, files);
+    expect(readFileSync(paths.notes, 'utf8')).toBe('# Job api\n\n## Run again\n');
+  });
+
+  it('never writes through a notes.md that links out of the workspace, nor into a FIFO', () => {
+    const outside = join(dir, 'outside.txt');
+    writeFileSync(outside, 'keep me\n');
+    const paths = workspacePaths(join(dir, 'job'));
+    mkdirSync(paths.dir);
+    symlinkSync(outside, paths.notes);
+    writeWorkspaceFiles(paths, files);
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(paths.notes).isFile()).toBe(true);
+    expect(readFileSync(paths.notes, 'utf8')).toBe(files.notesHeader);
+    const fifo = workspacePaths(join(dir, 'fifo'));
+    mkdirSync(fifo.dir);
+    mkfifo(fifo.notes);
+    writeWorkspaceFiles(fifo, files);
+    expect(lstatSync(fifo.notes).isFile()).toBe(true);
   });
 });

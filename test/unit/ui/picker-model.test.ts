@@ -66,6 +66,33 @@ describe('formatPickerRows', () => {
     ]);
   });
 
+  it("shows an ended job's exit code as list does: a killed job's too, with its signal", () => {
+    const ended = { startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:10.000Z' };
+    const rows = formatPickerRows(
+      [
+        job('killed', { state: 'killed', exitCode: 143, signal: 'SIGTERM', ...ended }),
+        job('interrupted', { state: 'failed', exitCode: 130, signal: 'SIGINT', ...ended }),
+        job('fine', { state: 'done', exitCode: 0, ...ended }),
+      ],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual([
+      'killed       killed 143 (SIGTERM)     10s',
+      'interrupted  failed 130 (SIGINT)      10s',
+      'fine         done                     10s',
+    ].map((row) => `${row}  `));
+  });
+
+  it('draws no escape sequence or control character of a record', () => {
+    const rows = formatPickerRows(
+      [job('x', { name: 'evil\x1b]52;c;aGk=\x07name', state: '\x1b[31mrunning' as JobView['state'], note: 'a\x1b[2Jb' })],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual(['evilname  running         -  ab']);
+  });
+
   it('cuts a row to the width', () => {
     const [row] = formatPickerRows([job('a', { note: 'x'.repeat(100) })], 30, NOW);
     expect([...row!]).toHaveLength(30);
