@@ -147,3 +147,47 @@ open_dispatch_popup() {
   press y
   wait_until test ! -e "$(workspace victim)"
 }
+
+# What the client's own pane (under any popup) shows: a key that reached its shell shows there.
+shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
+
+@test "prefix+L: l follows a running job's log; Ctrl-C stops following, q returns to the picker, and no key reaches the shell" {
+  "$JR" dispatch ticker "t" --dir "$PROJECT" --command "bash -c 'while :; do echo tick; sleep 0.1; done'"
+  wait_until grep -q tick "$(workspace ticker)/log.txt"
+  shell_before=$(shell_screen)
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> ticker +running'"
+  press l
+  wait_until screen_shows "Waiting for data"
+  press C-c
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Waiting for data'"
+  press q
+  wait_until screen_shows "enter go"
+  screen_shows "ticker"
+  # the picker has the keys again: q closes it
+  press q
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'enter go'"
+  assert_equal "$(shell_screen)" "$shell_before"
+}
+
+@test "prefix+L: Ctrl-C, Ctrl-\\ and Ctrl-Z in the notes and artifacts views leave the picker open; q returns to it" {
+  "$JR" dispatch paper "t" --dir "$PROJECT"
+  echo "a note to read" >>"$(workspace paper)/notes.md"
+  echo data >"$(workspace paper)/artifacts/out.txt"
+  shell_before=$(shell_screen)
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> paper +running'"
+  press n
+  wait_until screen_shows "a note to read"
+  press C-c 'C-\' C-z
+  press q
+  wait_until screen_shows "enter go"
+  press a
+  wait_until screen_shows "out.txt"
+  press C-c 'C-\' C-z
+  press q
+  wait_until screen_shows "enter go"
+  press q
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'enter go'"
+  assert_equal "$(shell_screen)" "$shell_before"
+}
