@@ -191,3 +191,28 @@ shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
   wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'enter go'"
   assert_equal "$(shell_screen)" "$shell_before"
 }
+
+@test "prefix+J: an agent the job's PATH does not have is named with that PATH and how to fix it, and nothing is created" {
+  mkdir "$BATS_TEST_TMPDIR/agents"
+  printf '#!/bin/sh\nexec sleep 1000\n' >"$BATS_TEST_TMPDIR/agents/late-agent"
+  chmod +x "$BATS_TEST_TMPDIR/agents/late-agent"
+  tmux set -g @job-runner-command "late-agent --flag"
+  # exported after the pane's shell started: the shell has it, the job would not
+  tmux send-keys -t main "export PATH='$BATS_TEST_TMPDIR/agents':\$PATH" Enter
+  before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  open_dispatch_popup
+  type_text "late"
+  press Enter
+  wait_until screen_shows "Task"
+  type_text "do the thing"
+  press Enter
+  wait_until screen_shows "press any key to close"
+  # the message wraps in the popup: read it as one line
+  message=$(screen | sed -e 's/^[^│]*│//' -e 's/│[^│]*$//' -e 's/ *$//' | tr -d '\n')
+  [[ $message == *"job-runner: cannot start the agent: late-agent not found in PATH=$PATH"* ]]
+  [[ $message == *"set -g @job-runner-command /abs/path/late-agent, or export PATH before tmux starts"* ]]
+  press Enter
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'press any key'"
+  after=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  assert_equal "$after" "$before"
+}
