@@ -11,9 +11,10 @@ source "$CURRENT_DIR/scripts/helpers.sh"
 
 # The popup command for one of the helpers (it asks tmux which pane it was opened from):
 # through popup.sh, which starts node lean (scripts/node-env.sh) and prefetches the
-# picker's server query.
+# picker's server query. exec: the default shell would otherwise stay the popup's first
+# process, and a Ctrl-\ meant for the picker's pager would end it and close the popup.
 popup_command() {
-  printf 'bash %s %s' "$(sh_quote "$CURRENT_DIR/scripts/popup.sh")" "$1"
+  printf 'exec bash %s %s' "$(sh_quote "$CURRENT_DIR/scripts/popup.sh")" "$1"
 }
 
 # Binds KEY (or nothing for "none") to a popup, after unbinding the key this plugin

@@ -55,6 +55,10 @@ set_job_environment() {
     JOB_RUNNER_NAME="${ws##*/}" JOB_RUNNER_JOB_DIR="$ws")
 }
 
+# Put before the agent's command line: bash calls it when the program is not in PATH,
+# and its own "command not found" says neither where it looked nor what to do.
+not_found_handler='command_not_found_handle() { printf "job-runner: cannot start the agent: %s not found in PATH=%s; set -g @job-runner-command /abs/path/%s, or export PATH before tmux starts\n" "$1" "$PATH" "$1" >&2; return 127; }'
+
 main() {
   start_log_capture
   load_environment
@@ -66,7 +70,7 @@ main() {
   # job-runner kill signals this whole process group, and Ctrl-C in the window reaches
   # it too: outlive them to record how the agent ended
   trap ':' TERM INT QUIT
-  "${job_env[@]}" "$BASH" -c "$command \"\$1\"" job-runner "$prompt"
+  "${job_env[@]}" "$BASH" -c "$not_found_handler; $command \"\$1\"" job-runner "$prompt"
   local code=$?
   trap - TERM INT QUIT
   local now=${EPOCHREALTIME:-$(date +%s)}

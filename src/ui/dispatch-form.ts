@@ -8,6 +8,7 @@ import { checkJobName, slugFromTask } from '../core/names.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { isLive } from '../core/state.js';
 import { findProjectRoot, listJobNames } from '../core/store.js';
+import { findProgram, programProblem } from '../core/program.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { paneEnvironment, readPopupTarget, waitForKey } from './popup-io.js';
 
@@ -38,6 +39,13 @@ export function freeNameFromTask(context: Context, task: string): string {
     const candidate = `${base.slice(0, 60)}-${n}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+// Why the job could not start its agent, or null: it gets the environment the pane's shell
+// started with, and a PATH exported since is not in it.
+export function agentProblem(context: Context, panePid: number): string | null {
+  const check = findProgram(context.options.command, paneEnvironment(panePid), context.root);
+  return programProblem(check, "the pane's shell's, as it started");
 }
 
 // Opens $VISUAL/$EDITOR (vi) on an empty file; the saved text is the task ('' = cancel).
@@ -92,6 +100,8 @@ export async function runDispatchForm(cwd: string): Promise<number> {
   const jobName = name === '' ? freeNameFromTask(context(), task) : (name as string);
   try {
     const target = readPopupTarget();
+    const problem = agentProblem(context(), target.panePid);
+    if (problem) throw new Error(`job-runner: ${problem}`);
     const { window } = dispatchJob(
       { name: jobName, task: Buffer.from(task), dir: cwd, force: false, session: target.session },
       paneEnvironment(target.panePid),

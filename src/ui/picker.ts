@@ -18,6 +18,7 @@ const REFRESH_MS = 1000;
 // arrows in normal and in application cursor mode, Ctrl-P and Ctrl-N
 const UP = new Set(['\x1b[A', '\x1bOA', '\x10']);
 const DOWN = new Set(['\x1b[B', '\x1bOB', '\x0e']);
+const PAGER_SIGNALS = ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const;
 
 type Confirm = { question: string; action: () => Promise<string> | string };
 
@@ -208,12 +209,22 @@ class Picker {
     this.reload();
   }
 
+  // less shares the popup's process group, so the keys that signal (Ctrl-C stops
+  // following, Ctrl-\, Ctrl-Z) signal node too: node ignores them while less runs,
+  // and reads no key of less's
   private showInPager(args: string[], input?: string): void {
     this.leaveRawMode();
+    process.stdin.pause();
     process.stdout.write('\x1b[H\x1b[2J');
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const result = spawnSync('less', args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'], input });
-    if (result.error) this.message = `could not run less: ${result.error.message}`;
+    const ignore = () => {};
+    for (const signal of PAGER_SIGNALS) process.on(signal, ignore);
+    try {
+      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+      const result = spawnSync('less', args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'], input });
+      if (result.error) this.message = `could not run less: ${result.error.message}`;
+    } finally {
+      for (const signal of PAGER_SIGNALS) process.off(signal, ignore);
+    }
     this.enterRawMode();
     this.reload();
   }

@@ -147,3 +147,72 @@ open_dispatch_popup() {
   press y
   wait_until test ! -e "$(workspace victim)"
 }
+
+# What the client's own pane (under any popup) shows: a key that reached its shell shows there.
+shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
+
+@test "prefix+L: l follows a running job's log; Ctrl-C stops following, q returns to the picker, and no key reaches the shell" {
+  "$JR" dispatch ticker "t" --dir "$PROJECT" --command "bash -c 'while :; do echo tick; sleep 0.1; done'"
+  wait_until grep -q tick "$(workspace ticker)/log.txt"
+  shell_before=$(shell_screen)
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> ticker +running'"
+  press l
+  wait_until screen_shows "Waiting for data"
+  press C-c
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Waiting for data'"
+  press q
+  wait_until screen_shows "enter go"
+  screen_shows "ticker"
+  # the picker has the keys again: q closes it
+  press q
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'enter go'"
+  assert_equal "$(shell_screen)" "$shell_before"
+}
+
+@test "prefix+L: Ctrl-C, Ctrl-\\ and Ctrl-Z in the notes and artifacts views leave the picker open; q returns to it" {
+  "$JR" dispatch paper "t" --dir "$PROJECT"
+  echo "a note to read" >>"$(workspace paper)/notes.md"
+  echo data >"$(workspace paper)/artifacts/out.txt"
+  shell_before=$(shell_screen)
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> paper +running'"
+  press n
+  wait_until screen_shows "a note to read"
+  press C-c 'C-\' C-z
+  press q
+  wait_until screen_shows "enter go"
+  press a
+  wait_until screen_shows "out.txt"
+  press C-c 'C-\' C-z
+  press q
+  wait_until screen_shows "enter go"
+  press q
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'enter go'"
+  assert_equal "$(shell_screen)" "$shell_before"
+}
+
+@test "prefix+J: an agent the job's PATH does not have is named with that PATH and how to fix it, and nothing is created" {
+  mkdir "$BATS_TEST_TMPDIR/agents"
+  printf '#!/bin/sh\nexec sleep 1000\n' >"$BATS_TEST_TMPDIR/agents/late-agent"
+  chmod +x "$BATS_TEST_TMPDIR/agents/late-agent"
+  tmux set -g @job-runner-command "late-agent --flag"
+  # exported after the pane's shell started: the shell has it, the job would not
+  tmux send-keys -t main "export PATH='$BATS_TEST_TMPDIR/agents':\$PATH" Enter
+  before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  open_dispatch_popup
+  type_text "late"
+  press Enter
+  wait_until screen_shows "Task"
+  type_text "do the thing"
+  press Enter
+  wait_until screen_shows "press any key to close"
+  # the message wraps in the popup: read it as one line
+  message=$(screen | sed -e 's/^[^│]*│//' -e 's/│[^│]*$//' -e 's/ *$//' | tr -d '\n')
+  [[ $message == *"job-runner: cannot start the agent: late-agent not found in PATH=$PATH"* ]]
+  [[ $message == *"set -g @job-runner-command /abs/path/late-agent, or export PATH before tmux starts"* ]]
+  press Enter
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'press any key'"
+  after=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  assert_equal "$after" "$before"
+}

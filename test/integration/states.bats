@@ -30,6 +30,13 @@ load helpers
   grep -q "no-such-agent-binary" "$(workspace missing)/log.txt"
 }
 
+@test "an agent the job's PATH does not have: the log names it, that PATH and the fixes" {
+  PATH="$PATH:$BATS_TEST_TMPDIR/no-agent-here" "$JR" dispatch nosuch "t" --command "nosuchprog --flag"
+  wait_until job_ended nosuch
+  assert_equal "$(job_field nosuch exitCode)" 127
+  grep -qxF "job-runner: cannot start the agent: nosuchprog not found in PATH=$PATH:$BATS_TEST_TMPDIR/no-agent-here; set -g @job-runner-command /abs/path/nosuchprog, or export PATH before tmux starts" "$(workspace nosuch)/log.txt"
+}
+
 @test "kill -> killed; the window stays open" {
   "$JR" dispatch victim "t" --command "$AGENT sleep"
   wait_until grep -q working "$(workspace victim)/log.txt"
