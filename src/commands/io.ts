@@ -50,6 +50,6 @@ export function writeFully(fd: number, text: string | Uint8Array): void {
 }
 
 // The folder a verb acts from: --dir PATH (relative to the caller's), else the caller's.
-export function resolveDir(io: CommandIO, dir: string | boolean | undefined): string {
-  return typeof dir === 'string' ? resolve(io.cwd, dir) : io.cwd;
+export function resolveDir(io: CommandIO, dir: string | undefined): string {
+  return dir === undefined ? io.cwd : resolve(io.cwd, dir);
 }
