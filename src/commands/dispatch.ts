@@ -49,7 +49,7 @@ export function runDispatch(options: OptionsOf<typeof dispatchSpec>, positionals
   const request: DispatchRequest = {
     name: positionals.name,
     task: readTask(positionals.task, options['task-file'], io),
-    command: options.command,
+    command: exactCommand(options.command, io),
     dir: resolve(io.cwd, options.dir ?? '.'),
     force: options.force,
   };
@@ -87,12 +87,28 @@ function readTask(argument: string | undefined, taskFile: string | undefined, io
   } else if (argument === undefined) {
     throw new UsageError('dispatch: no task: give it as an argument, with --task-file FILE, or on stdin with "-"');
   } else {
-    task = Buffer.from(argument);
+    const exact = io.argumentBytes(argument);
+    if (exact === null) {
+      throw new UsageError(
+        'dispatch: the task argument is not valid UTF-8 and cannot be passed exactly on this system; pass it on stdin (-) or with --task-file',
+      );
+    }
+    task = exact;
   }
   if (task.toString('utf8').trim() === '') throw new UsageError('dispatch: the task is empty');
   // no program can receive a NUL byte in an argument: the task would be cut there
   if (task.includes(0)) throw new UsageError('dispatch: the task contains a NUL byte; remove it (binary data belongs in a file the task names)');
   return task;
+}
+
+// The command line is kept as text (job.json, the wrapper's file): bytes that are not
+// UTF-8 would be changed there, so such a command is refused rather than run changed.
+function exactCommand(command: string | undefined, io: CommandIO): string | undefined {
+  if (command === undefined) return undefined;
+  // given as "--command CMD" or as "--command=CMD"
+  const given = [command, `--command=${command}`];
+  if (given.some((text) => io.argumentBytes(text)?.equals(Buffer.from(text)))) return command;
+  throw new UsageError('dispatch: --command is not valid UTF-8; name the program by a path that is (a symbolic link, for example)');
 }
 
 // Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
