@@ -5,11 +5,11 @@ src=${BASH_SOURCE[0]}
 [ -L "$src" ] && src=$(readlink -f "$src")
 dir=${src%/*}
 if [ $# -ne 2 ]; then
-  echo "usage: dispatch.sh NAME TASK   (quote the task; for options use: job-runner dispatch --help)" >&2
+  echo "job-runner: usage: dispatch.sh NAME TASK (quote a task that has spaces; for options use: job-runner dispatch --help)" >&2
   exit 2
 fi
 if ! command -v node >/dev/null 2>&1; then
-  echo "dispatch.sh: node not found: install Node.js 18 or newer" >&2
+  echo "job-runner: node not found: install Node.js 18 or newer (https://nodejs.org or your package manager)" >&2
   exit 2
 fi
 . "$dir/node-env.sh"

@@ -1,37 +1,16 @@
 // argv -> verb: the one place that turns errors into a message and an exit code.
-import { formatVerbHelp, parseVerbArgs, type VerbSpec } from './core/args.js';
+import { formatUsage } from './core/args.js';
 import { isCliError, UsageError } from './core/errors.js';
 import { checkNodeVersion } from './core/node-version.js';
 import type { CommandIO } from './commands/io.js';
+import { VERBS } from './verbs.js';
 
 declare const VERSION: string;
-
-type Run = (options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO) => number | Promise<number>;
-
-type Verb = { spec: VerbSpec; run: Run };
-
-// Each verb's module is loaded only when that verb runs (esbuild keeps a required module
-// lazy): a command pays at start for its own code and node modules, not for every verb's.
-const VERBS: Record<string, { load: () => Verb; hidden?: boolean }> = {
-  dispatch: { load: () => (require('./commands/dispatch.js') as { verb: Verb }).verb },
-  list: { load: () => (require('./commands/list.js') as { verb: Verb }).verb },
-  show: { load: () => (require('./commands/show.js') as { verb: Verb }).verb },
-  log: { load: () => (require('./commands/log.js') as { verb: Verb }).verb },
-  notes: { load: () => (require('./commands/notes.js') as { verb: Verb }).verb },
-  attach: { load: () => (require('./commands/attach.js') as { verb: Verb }).verb },
-  wait: { load: () => (require('./commands/wait.js') as { verb: Verb }).verb },
-  kill: { load: () => (require('./commands/kill.js') as { verb: Verb }).verb },
-  rm: { load: () => (require('./commands/rm.js') as { verb: Verb }).verb },
-  clean: { load: () => (require('./commands/clean.js') as { verb: Verb }).verb },
-  demo: { load: () => (require('./commands/demo.js') as { verb: Verb }).verb },
-  _finish: { load: () => (require('./commands/finish.js') as { verb: Verb }).verb, hidden: true },
-  _status: { load: () => (require('./commands/status.js') as { verb: Verb }).verb, hidden: true },
-};
 
 function mainHelp(): string {
   const verbs = Object.values(VERBS)
     .filter((verb) => !verb.hidden)
-    .map((verb) => `  ${verb.load().spec.usage}`);
+    .map((verb) => `  ${formatUsage(verb.load().spec)}`);
   return (
     'usage: job-runner VERB [ARGS] [OPTIONS]\n\n' +
     'Runs AI coding agents as background jobs in tmux windows.\n\n' +
@@ -62,12 +41,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     }
     const verb = Object.prototype.hasOwnProperty.call(VERBS, verbName) ? VERBS[verbName]!.load() : undefined;
     if (!verb) throw new UsageError(`unknown verb ${JSON.stringify(verbName)} (see: job-runner --help)`);
-    const { options, positionals } = parseVerbArgs(verb.spec, rest);
-    if (options.help) {
-      io.out(formatVerbHelp(verb.spec));
-      return 0;
-    }
-    return await verb.run(options, positionals, io);
+    return await verb.run(rest, io);
   } catch (error) {
     if (isCliError(error)) {
       io.err(`job-runner: ${error.message}\n`);

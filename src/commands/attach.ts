@@ -1,26 +1,24 @@
 // attach NAME: takes the client to the job's window, or says how to get there from outside tmux.
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { shellQuote } from '../core/format.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { currentSocketPath, switchClientToWindow } from '../core/tmux.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const attachSpec: VerbSpec = {
+export const attachSpec = {
   name: 'attach',
-  usage: 'attach NAME',
   summary: "Switches this tmux client to the job's window; outside tmux, prints the command that attaches to it.",
   options: {
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
-export function runAttach(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+export function runAttach(options: OptionsOf<typeof attachSpec>, positionals: PositionalsOf<typeof attachSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   if (!job.window) {
     throw new RuntimeError(`job ${job.name} has no window (${job.state}); read its output with: job-runner log ${job.name}`);
   }
@@ -34,4 +32,4 @@ export function runAttach(options: Record<string, string | boolean | undefined>,
   return 0;
 }
 
-export const verb = { spec: attachSpec, run: runAttach };
+export const verb = defineVerb(attachSpec, runAttach);

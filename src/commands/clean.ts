@@ -1,16 +1,15 @@
 // clean: removes the workspaces of this project's ended jobs; never a running one.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
 import { listJobNames } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 import { removeJobWorkspace } from './rm.js';
 
-export const cleanSpec: VerbSpec = {
+export const cleanSpec = {
   name: 'clean',
-  usage: 'clean [--older-than DURATION] [--dry-run]',
   summary:
     "Removes the workspaces of this project's ended jobs (done, failed, killed, lost). Running jobs\n" +
     'and unreadable (corrupt) records are kept; only plain folders inside the jobs folder are deleted.',
@@ -20,9 +19,8 @@ export const cleanSpec: VerbSpec = {
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 0,
-  maxPositionals: 0,
-};
+  positionals: [],
+} as const satisfies VerbSpec;
 
 const ENDED = new Set(['done', 'failed', 'killed', 'lost']);
 // a dispatch killed mid-way leaves its hidden staging folder; one this old is abandoned
@@ -36,8 +34,8 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * unit;
 }
 
-export function runClean(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
-  const minAge = typeof options['older-than'] === 'string' ? parseDuration(options['older-than']) : 0;
+export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: PositionalsOf<typeof cleanSpec>, io: CommandIO): number {
+  const minAge = options['older-than'] === undefined ? 0 : parseDuration(options['older-than']);
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const now = Date.now();
   let removed = 0;
@@ -67,4 +65,4 @@ function removeAbandonedStaging(jobsDir: string, now: number): void {
   }
 }
 
-export const verb = { spec: cleanSpec, run: runClean };
+export const verb = defineVerb(cleanSpec, runClean);

@@ -3,7 +3,7 @@
 import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatTable, shellQuote } from '../core/format.js';
 import { listJobs, loadContext, viewJob } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
@@ -13,9 +13,8 @@ import { PACKAGE_ROOT, type CommandIO } from './io.js';
 import { stopJob } from './kill.js';
 import { runList } from './list.js';
 
-export const demoSpec: VerbSpec = {
+export const demoSpec = {
   name: 'demo',
-  usage: 'demo [--dir PATH]',
   summary:
     'Dispatches three demo jobs with a bundled demo agent (no Claude Code needed): one succeeds, one\n' +
     'fails, one asks a question and waits for your answer in its window. Inside or outside tmux.',
@@ -23,9 +22,8 @@ export const demoSpec: VerbSpec = {
     dir: { type: 'string', value: 'PATH', help: 'project folder for the demo jobs (default: ~/.cache/tmux-job-runner-demo)' },
     help: HELP_OPTION,
   },
-  minPositionals: 0,
-  maxPositionals: 0,
-};
+  positionals: [],
+} as const satisfies VerbSpec;
 
 const DEMO_JOBS = [
   { name: 'demo-hello', mode: 'succeed', task: 'Write a haiku about tmux into artifacts/haiku.txt', what: 'succeeds in a second or two' },
@@ -35,8 +33,8 @@ const DEMO_JOBS = [
 
 const SETTLE_MS = 4000;
 
-export async function runDemo(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): Promise<number> {
-  const dir = typeof options.dir === 'string' ? resolve(io.cwd, options.dir) : defaultDemoDir(io.env);
+export async function runDemo(options: OptionsOf<typeof demoSpec>, _positionals: PositionalsOf<typeof demoSpec>, io: CommandIO): Promise<number> {
+  const dir = options.dir === undefined ? defaultDemoDir(io.env) : resolve(io.cwd, options.dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const context = loadContext(dir, io.env);
   // a second demo replaces the first one's jobs
@@ -61,7 +59,7 @@ export async function runDemo(options: Record<string, string | boolean | undefin
     if (hello.state !== 'running' && fail.state !== 'running') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  runList({ dir }, [], io);
+  runList({ dir, json: false, all: false }, {}, io);
   const where = context.insideTmux ? 'in this session' : 'in session "jobs" (tmux attach -t jobs)';
   const cli = cliAsTyped(join(PACKAGE_ROOT, 'scripts', 'job-runner'), io.cwd, io.env.PATH ?? '');
   io.out(
@@ -114,4 +112,4 @@ function defaultDemoDir(env: NodeJS.ProcessEnv): string {
 }
 
 
-export const verb = { spec: demoSpec, run: runDemo };
+export const verb = defineVerb(demoSpec, runDemo);

@@ -2,8 +2,9 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from '../core/agent.js';
-import { HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
+import { fileErrorInWords } from '../core/file-errors.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { checkJobName } from '../core/names.js';
 import { isLive } from '../core/state.js';
@@ -14,9 +15,8 @@ import {
 import { encodeJobDir, openJobWindow, type NewWindow } from '../core/tmux.js';
 import { PACKAGE_ROOT, type CommandIO } from './io.js';
 
-export const dispatchSpec: VerbSpec = {
+export const dispatchSpec = {
   name: 'dispatch',
-  usage: 'dispatch NAME [TASK | -] [options]',
   summary:
     'Starts an agent on TASK in a new tmux window named NAME, with the workspace\n' +
     '<root>/.claude-local/jobs/NAME/ (log.txt, notes.md, artifacts/). Prints the workspace path.\n' +
@@ -28,9 +28,9 @@ export const dispatchSpec: VerbSpec = {
     force: { type: 'boolean', help: "run again under a finished job's name (log.txt kept as log.1.txt)" },
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 2,
-};
+  positionals: ['NAME', 'TASK?'],
+  freeText: true,
+} as const satisfies VerbSpec;
 
 export type DispatchRequest = {
   name: string;
@@ -42,13 +42,16 @@ export type DispatchRequest = {
   session?: string | undefined;
 };
 
-export function runDispatch(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+export function runDispatch(options: OptionsOf<typeof dispatchSpec>, positionals: PositionalsOf<typeof dispatchSpec>, io: CommandIO): number {
+  // a bad name is said before the task is read: an empty stdin is not the first problem
+  const nameProblem = checkJobName(positionals.name);
+  if (nameProblem) throw new UsageError(`dispatch: ${nameProblem}`);
   const request: DispatchRequest = {
-    name: positionals[0]!,
-    task: readTask(positionals[1], options['task-file'] as string | undefined, io),
-    command: options.command as string | undefined,
-    dir: resolve(io.cwd, (options.dir as string | undefined) ?? '.'),
-    force: options.force === true,
+    name: positionals.name,
+    task: readTask(positionals.task, options['task-file'], io),
+    command: exactCommand(options.command, io),
+    dir: resolve(io.cwd, options.dir ?? '.'),
+    force: options.force,
   };
   // Ctrl-C (or a TERM) while the workspace and window are being made must not leave
   // half of them: finish (or roll back) first, then exit as interrupted
@@ -77,19 +80,35 @@ function readTask(argument: string | undefined, taskFile: string | undefined, io
     try {
       task = readFileSync(resolve(io.cwd, taskFile));
     } catch (error) {
-      throw new UsageError(`dispatch: cannot read task file ${taskFile}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new UsageError(`dispatch: cannot read task file ${taskFile}: ${fileErrorInWords(error)}`);
     }
   } else if (argument === '-' || (argument === undefined && !io.stdinIsTTY())) {
     task = io.readStdin();
   } else if (argument === undefined) {
     throw new UsageError('dispatch: no task: give it as an argument, with --task-file FILE, or on stdin with "-"');
   } else {
-    task = Buffer.from(argument);
+    const exact = io.argumentBytes(argument);
+    if (exact === null) {
+      throw new UsageError(
+        'dispatch: the task argument is not valid UTF-8 and cannot be passed exactly on this system; pass it on stdin (-) or with --task-file',
+      );
+    }
+    task = exact;
   }
   if (task.toString('utf8').trim() === '') throw new UsageError('dispatch: the task is empty');
   // no program can receive a NUL byte in an argument: the task would be cut there
   if (task.includes(0)) throw new UsageError('dispatch: the task contains a NUL byte; remove it (binary data belongs in a file the task names)');
   return task;
+}
+
+// The command line is kept as text (job.json, the wrapper's file): bytes that are not
+// UTF-8 would be changed there, so such a command is refused rather than run changed.
+function exactCommand(command: string | undefined, io: CommandIO): string | undefined {
+  if (command === undefined) return undefined;
+  // given as "--command CMD" or as "--command=CMD"
+  const given = [command, `--command=${command}`];
+  if (given.some((text) => io.argumentBytes(text)?.equals(Buffer.from(text)))) return command;
+  throw new UsageError('dispatch: --command is not valid UTF-8; name the program by a path that is (a symbolic link, for example)');
 }
 
 // Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
@@ -262,4 +281,4 @@ function notesHeader(record: JobRecord, rerun: boolean): string {
   return `# Job ${record.name}\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
 }
 
-export const verb = { spec: dispatchSpec, run: runDispatch };
+export const verb = defineVerb(dispatchSpec, runDispatch);

@@ -2,7 +2,7 @@
 // when the agent exits. Prints the summary line in the window, waits until log.txt
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
-import { HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
@@ -11,19 +11,17 @@ import { reconcileJobState } from '../core/state.js';
 import { isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
 import type { CommandIO } from './io.js';
 
-export const finishSpec: VerbSpec = {
+export const finishSpec = {
   name: '_finish',
-  usage: '_finish WORKSPACE JOB_ID EXIT_CODE ENDED_SECONDS',
   summary: 'Internal: records the end of a job (called by scripts/run-job.sh).',
   options: { help: HELP_OPTION },
-  minPositionals: 4,
-  maxPositionals: 4,
-};
+  positionals: ['WORKSPACE', 'JOB_ID', 'EXIT_CODE', 'ENDED_SECONDS'],
+} as const satisfies VerbSpec;
 
 const LOG_WAIT_MS = 2000;
 
-export async function runFinish(_options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
-  const [dir, jobId, code, ended] = positionals as [string, string, string, string];
+export async function runFinish(_options: OptionsOf<typeof finishSpec>, positionals: PositionalsOf<typeof finishSpec>, io: CommandIO): Promise<number> {
+  const { workspace: dir, jobId, exitCode: code, endedSeconds: ended } = positionals;
   const exitCode = Number(code);
   const endedSeconds = Number(ended);
   if (!Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) throw new UsageError(`_finish: bad exit code or time: ${code} ${ended}`);
@@ -71,4 +69,4 @@ export function summaryLine(
   return `job ${name}: ${state}${exit}${took}`;
 }
 
-export const verb = { spec: finishSpec, run: runFinish };
+export const verb = defineVerb(finishSpec, runFinish);

@@ -1,6 +1,7 @@
 // What a command touches of the outside world, passed in so tests and the demo can reuse commands.
 import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { exactArgumentBytes, readOwnCommandLine } from '../core/exact-argv.js';
 import { sleepSync } from '../core/sleep.js';
 
 export type CommandIO = {
@@ -12,6 +13,9 @@ export type CommandIO = {
   err: (text: string) => void;
   // the terminal's width when stdout is one, else null
   columns: () => number | null;
+  // the exact bytes of the command-line argument node decoded as this text, or null
+  // when they cannot be known (see core/exact-argv.ts)
+  argumentBytes: (text: string) => Buffer | null;
 };
 
 // The plugin's folder: dist/ holds this bundle, scripts/ the shell side.
@@ -26,6 +30,7 @@ export function processIO(): CommandIO {
     out: (text) => writeFully(1, text),
     err: (text) => writeFully(2, text),
     columns: () => (require('node:tty').isatty(1) ? process.stdout.columns ?? null : null),
+    argumentBytes: (text) => exactArgumentBytes(text, process.argv.slice(2), 2 + process.execArgv.length, readOwnCommandLine),
   };
 }
 
@@ -50,6 +55,6 @@ export function writeFully(fd: number, text: string | Uint8Array): void {
 }
 
 // The folder a verb acts from: --dir PATH (relative to the caller's), else the caller's.
-export function resolveDir(io: CommandIO, dir: string | boolean | undefined): string {
-  return typeof dir === 'string' ? resolve(io.cwd, dir) : io.cwd;
+export function resolveDir(io: CommandIO, dir: string | undefined): string {
+  return dir === undefined ? io.cwd : resolve(io.cwd, dir);
 }

@@ -1,14 +1,13 @@
 // kill NAME: stops a running job's agent; the job ends as "killed" and its window stays open.
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, findJobPane, loadContext, requireReadable, viewJob, type Context, type JobView } from '../core/jobs.js';
 import { markKillRequested, readJobRecord, workspacePaths } from '../core/store.js';
 import { killWindow } from '../core/tmux.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const killSpec: VerbSpec = {
+export const killSpec = {
   name: 'kill',
-  usage: 'kill NAME',
   summary:
     "Stops a running job: SIGTERM to its agent, SIGKILL after 5 seconds if it is still there.\n" +
     'The job ends as "killed"; its window stays open with the log and a shell.',
@@ -16,15 +15,14 @@ export const killSpec: VerbSpec = {
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
 const GRACE_MS = 5000;
 
-export async function runKill(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
+export async function runKill(options: OptionsOf<typeof killSpec>, positionals: PositionalsOf<typeof killSpec>, io: CommandIO): Promise<number> {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   requireReadable(job);
   if (job.state !== 'running') throw new RuntimeError(`job ${job.name} is not running (${job.state})`);
   const ended = await stopJob(context, job);
@@ -63,4 +61,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export const verb = { spec: killSpec, run: runKill };
+export const verb = defineVerb(killSpec, runKill);

@@ -1,13 +1,12 @@
 // list: the jobs of this project and every job with a window on this tmux server.
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { jobRunTime, listJobEntries, loadContext } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const listSpec: VerbSpec = {
+export const listSpec = {
   name: 'list',
-  usage: 'list [--json] [--all]',
   summary:
     "Lists the jobs of the current project (git top-level) and every job with a window on this tmux\n" +
     'server, newest first: name, state, exit code, run time and the last line of notes.md.',
@@ -17,13 +16,12 @@ export const listSpec: VerbSpec = {
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 0,
-  maxPositionals: 0,
-};
+  positionals: [],
+} as const satisfies VerbSpec;
 
-export function runList(options: Record<string, string | boolean | undefined>, _positionals: string[], io: CommandIO): number {
+export function runList(options: OptionsOf<typeof listSpec>, _positionals: PositionalsOf<typeof listSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const entries = listJobEntries(context, { all: options.all === true });
+  const entries = listJobEntries(context, { all: options.all });
   if (options.json) {
     for (const chunk of jsonArray(entries.map((job) => job.json()))) io.out(chunk);
     return 0;
@@ -51,7 +49,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
   return 0;
 }
 
-export const verb = { spec: listSpec, run: runList };
+export const verb = defineVerb(listSpec, runList);
 
 // A JSON array with one job per line: compact for 10,000 jobs, and greppable. Jobs from
 // the index are the bytes it holds, and a run of them in list order (the index keeps

@@ -1,33 +1,31 @@
 // log NAME: prints the job's log.txt; -n keeps the last lines, -f follows it while the job runs.
 import { closeSync, fstatSync, readSync } from 'node:fs';
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
-import { RuntimeError, UsageError } from '../core/errors.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, WHOLE_NUMBER, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
+import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
 import { openRegularFile, workspacePaths } from '../core/store.js';
 import { isLive, type JobState } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const logSpec: VerbSpec = {
+export const logSpec = {
   name: 'log',
-  usage: 'log NAME [-f] [-n LINES]',
   summary: "Prints the job's log.txt (its output with terminal escape sequences removed).",
   options: {
     follow: { type: 'boolean', short: 'f', help: 'keep printing new output until the job ends' },
-    lines: { type: 'string', short: 'n', value: 'LINES', help: 'print only the last LINES lines' },
+    lines: { type: 'string', short: 'n', value: 'LINES', parse: WHOLE_NUMBER, help: 'print only the last LINES lines' },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
 const FOLLOW_POLL_MS = 200;
 const CHUNK = 1 << 20;
 
-export async function runLog(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
-  const lines = parseLineCount(options.lines);
+export async function runLog(options: OptionsOf<typeof logSpec>, positionals: PositionalsOf<typeof logSpec>, io: CommandIO): Promise<number> {
+  const lines = options.lines ?? null;
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   const path = workspacePaths(job.dir).log;
   // a FIFO or a device in its place would hang the read
   const opened = openRegularFile(path);
@@ -47,13 +45,6 @@ export async function runLog(options: Record<string, string | boolean | undefine
   } finally {
     closeSync(fd);
   }
-}
-
-function parseLineCount(value: string | boolean | undefined): number | null {
-  if (value === undefined) return null;
-  const lines = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(lines) || lines < 0) throw new UsageError(`log: --lines needs a whole number, not ${JSON.stringify(value)}`);
-  return lines;
 }
 
 function viewJobState(context: Context, dir: string): JobState {
@@ -107,4 +98,4 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export const verb = { spec: logSpec, run: runLog };
+export const verb = defineVerb(logSpec, runLog);

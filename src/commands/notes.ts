@@ -1,26 +1,24 @@
 // notes NAME: prints the job's notes.md.
 import { closeSync, readSync } from 'node:fs';
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { describeFileSystemError, openRegularFile, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const notesSpec: VerbSpec = {
+export const notesSpec = {
   name: 'notes',
-  usage: 'notes NAME',
   summary: "Prints the job's notes.md: what the agent wrote about its progress, decisions and questions.",
   options: {
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
-export function runNotes(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+export function runNotes(options: OptionsOf<typeof notesSpec>, positionals: PositionalsOf<typeof notesSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   const notes = workspacePaths(job.dir).notes;
   const opened = openRegularFile(notes);
   if (!opened.ok) throw new RuntimeError(`${notes} ${opened.problem}`);
@@ -44,4 +42,4 @@ function copyToEnd(fd: number, io: CommandIO): void {
   while ((read = readSync(fd, buffer, 0, CHUNK, null)) > 0) io.out(Buffer.from(buffer.subarray(0, read)));
 }
 
-export const verb = { spec: notesSpec, run: runNotes };
+export const verb = defineVerb(notesSpec, runNotes);

@@ -1,7 +1,7 @@
 // rm NAME: deletes a finished job's workspace; a live job only with --force (killed first).
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext, type JobView } from '../core/jobs.js';
 import { removeWorkspace, workspacePaths } from '../core/store.js';
@@ -9,22 +9,20 @@ import { isLive } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 import { stopJob } from './kill.js';
 
-export const rmSpec: VerbSpec = {
+export const rmSpec = {
   name: 'rm',
-  usage: 'rm NAME [--force]',
   summary: "Deletes a job's workspace (log, notes, artifacts). A running job is refused unless --force, which kills it first.",
   options: {
     force: { type: 'boolean', short: 'f', help: 'kill the job first if it is running' },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
-export async function runRm(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
+export async function runRm(options: OptionsOf<typeof rmSpec>, positionals: PositionalsOf<typeof rmSpec>, io: CommandIO): Promise<number> {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   if (job.state === 'corrupt' && !options.force) {
     throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
   }
@@ -53,4 +51,4 @@ export function removeJobWorkspace(job: JobView): string {
   return `removed ${paths.dir}${job.window ? ` (window ${job.window} left open)` : ''}`;
 }
 
-export const verb = { spec: rmSpec, run: runRm };
+export const verb = defineVerb(rmSpec, runRm);

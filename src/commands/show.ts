@@ -1,25 +1,23 @@
 // show NAME: one job's record, reconciled with tmux.
-import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, printable } from '../core/format.js';
 import { findJob, jobJson, jobRunTime, loadContext } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
-export const showSpec: VerbSpec = {
+export const showSpec = {
   name: 'show',
-  usage: 'show NAME [--json]',
   summary: "Shows one job: state, exit code, times, window, command, task and its files.",
   options: {
     json: { type: 'boolean', help: 'print the job as a JSON object' },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
-  minPositionals: 1,
-  maxPositionals: 1,
-};
+  positionals: ['NAME'],
+} as const satisfies VerbSpec;
 
-export function runShow(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): number {
+export function runShow(options: OptionsOf<typeof showSpec>, positionals: PositionalsOf<typeof showSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  const job = findJob(context, positionals.name);
   if (options.json) {
     io.out(`${JSON.stringify(jobJson(job), null, 2)}\n`);
     return 0;
@@ -46,4 +44,4 @@ export function runShow(options: Record<string, string | boolean | undefined>, p
   return 0;
 }
 
-export const verb = { spec: showSpec, run: runShow };
+export const verb = defineVerb(showSpec, runShow);

@@ -42,7 +42,24 @@ refused_without_trace() {
   refused_without_trace "$JR" dispatch blank $'  \n\t ' --command "$AGENT exit 0"
   refused_without_trace bash -c "printf '' | '$JR' dispatch piped - --command '$AGENT exit 0'"
   refused_without_trace "$JR" dispatch nofile --task-file "$BATS_TEST_TMPDIR/does-not-exist"
-  assert_output --partial "cannot read task file"
+  assert_output "job-runner: dispatch: cannot read task file $BATS_TEST_TMPDIR/does-not-exist: no such file (ENOENT)"
+  refused_without_trace "$JR" dispatch folder --task-file "$BATS_TEST_TMPDIR"
+  assert_output "job-runner: dispatch: cannot read task file $BATS_TEST_TMPDIR: it is a folder, not a file (EISDIR)"
+}
+
+@test "an invalid name is said before the task is read, even an empty stdin" {
+  refused_without_trace bash -c "'$JR' dispatch noTask </dev/null"
+  assert_output --regexp '^job-runner: dispatch: invalid job name "noTask": a job name is 1-63 characters'
+  refused_without_trace bash -c "'$JR' dispatch 'bad name' - --command '$AGENT exit 0' </dev/null"
+  assert_output --regexp '^job-runner: dispatch: invalid job name "bad name"'
+}
+
+@test "an option given twice is refused, not silently overwritten" {
+  refused_without_trace "$JR" dispatch twice "task" --command "$AGENT exit 0" --command "$AGENT exit 1"
+  assert_output "job-runner: dispatch: option --command is given twice; give it once"
+  run "$JR" log somejob --lines 1 -n 2
+  assert_failure 2
+  assert_output "job-runner: log: option -n is given twice (as --lines and -n); give it once"
 }
 
 @test "the name of a running job is refused; the running job is untouched" {
@@ -71,13 +88,34 @@ refused_without_trace() {
   run "$JR" dispatch name task extra
   assert_failure 2
   assert_output --partial "quote a task that has spaces"
-  run "$JR" log somejob -n many
-  assert_failure 2
-  run "$JR" wait somejob --timeout soon
-  assert_failure 2
   run "$JR" show no-such-job
   assert_failure 2
   assert_output --partial "no job named no-such-job"
+}
+
+@test "usage messages name the option as typed and give hints only where they fit" {
+  # one line each, starting with job-runner:, exit 2
+  check() {
+    run "$@"
+    assert_failure 2
+    assert_equal "${#lines[@]}" 1
+  }
+  check "$JR" show a b
+  assert_output 'job-runner: show: unexpected argument "b"; usage: job-runner show NAME [--json]'
+  check "$JR" log somejob -n many
+  assert_output 'job-runner: log: option -n needs a whole number, not "many"'
+  check "$JR" log somejob --lines=many
+  assert_output 'job-runner: log: option --lines needs a whole number, not "many"'
+  check "$JR" log somejob -fn
+  assert_output 'job-runner: log: option -n needs a value'
+  check "$JR" wait somejob --timeout soon
+  assert_output 'job-runner: wait: option --timeout needs a number of seconds, not "soon"'
+  check "$JR" wait
+  assert_output 'job-runner: wait: missing NAME; usage: job-runner wait NAME... [--timeout SECONDS]'
+  check "$JR" list --json=yes
+  assert_output 'job-runner: list: option --json takes no value'
+  check "$ROOT/scripts/dispatch.sh" only-a-name
+  assert_output --regexp '^job-runner: usage: dispatch.sh NAME TASK'
 }
 
 @test "missing tmux: one line saying what to install, exit 2, nothing created" {

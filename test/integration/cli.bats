@@ -13,7 +13,29 @@ load helpers
   assert_output "$(node -p "require('$ROOT/package.json').version")"
   run "$JR" --help
   assert_success
-  assert_output --partial "dispatch NAME [TASK | -]"
+  # the usage lines come from the verbs' tables
+  assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force]"
+  assert_line "  log NAME [--follow] [--lines LINES]"
+  assert_line "  wait NAME... [--timeout SECONDS]"
+  refute_output --partial "_finish"
+  run "$JR" log --help
+  assert_line "  -n, --lines LINES  print only the last LINES lines"
+}
+
+@test "the shim prefetches the server query for the verbs the table marks, and only those" {
+  # the shell's trace shows whether the shim started the query before node
+  traced() { bash -x "$JR" "$@" 2>&1 >/dev/null | grep -c '^+* start_prefetch$' || true; }
+  assert_equal "$(traced list)" 1
+  assert_equal "$(traced show --help)" 1
+  assert_equal "$(traced --version)" 0
+  assert_equal "$(traced _status)" 0
+}
+
+@test "wait: a timeout is one line starting with job-runner:, exit 124" {
+  "$JR" dispatch busy "t" --command "$AGENT sleep"
+  run bash -c "'$JR' wait busy --timeout 0 2>&1 >/dev/null"
+  assert_failure 124
+  assert_output "job-runner: wait: timed out; still running: busy"
 }
 
 @test "list: a table with name, state, exit code, time and the last line of notes.md" {

@@ -46,3 +46,46 @@ load ../integration/helpers
   assert_output --partial "NUL byte"
   assert_equal "$(tree_of "$BATS_TEST_TMPDIR")" "$before"
 }
+
+@test "an invalid UTF-8 task given as an argument reaches the agent byte for byte" {
+  tmux set -g @job-runner-command "$AGENT argv"
+  # invalid bytes, a U+FFFD typed as such, and the two side by side
+  tasks=($'\xff\xfe ok' $'real \xef\xbf\xbd replacement' $'both \xef\xbf\xbd \xff \xc3(')
+  for i in "${!tasks[@]}"; do
+    "$JR" dispatch "raw-$i" "${tasks[$i]}" >/dev/null
+  done
+  "$JR" wait raw-0 raw-1 raw-2
+  for i in "${!tasks[@]}"; do
+    printf '%s' "${tasks[$i]}" >"$BATS_TEST_TMPDIR/expected"
+    cmp "$BATS_TEST_TMPDIR/expected" "$(workspace "raw-$i")/task.md"
+    head -c "$(stat -c %s "$BATS_TEST_TMPDIR/expected")" "$(workspace "raw-$i")/artifacts/argv.bin" | cmp "$BATS_TEST_TMPDIR/expected" -
+  done
+}
+
+@test "where the argument's bytes cannot be known, an invalid UTF-8 task is refused and nothing is made" {
+  # a program that sets process.title rewrites /proc/self/cmdline: it no longer lines up with argv
+  echo 'process.title = "renamed";' >"$BATS_TEST_TMPDIR/title.cjs"
+  before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  NODE_OPTIONS="--require $BATS_TEST_TMPDIR/title.cjs" run "$JR" dispatch raw $'\xff\xfe ok' --command "$AGENT argv"
+  assert_failure 2
+  assert_output "job-runner: dispatch: the task argument is not valid UTF-8 and cannot be passed exactly on this system; pass it on stdin (-) or with --task-file"
+  assert_equal "$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')" "$before"
+  # valid UTF-8 needs no /proc, and stdin is always exact
+  NODE_OPTIONS="--require $BATS_TEST_TMPDIR/title.cjs" "$JR" dispatch text "plain task" --command "$AGENT argv"
+  printf '\xff\xfe ok' | NODE_OPTIONS="--require $BATS_TEST_TMPDIR/title.cjs" "$JR" dispatch piped - --command "$AGENT argv"
+  "$JR" wait text piped
+  printf '\xff\xfe ok' | cmp - "$(workspace piped)/task.md"
+}
+
+@test "a --command that is not valid UTF-8 is refused, not run changed" {
+  before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
+  for form in --command --command=; do
+    if [ "$form" = --command ]; then run "$JR" dispatch raw task --command $'\xff-agent'; else run "$JR" dispatch raw task $'--command=\xff-agent'; fi
+    assert_failure 2
+    assert_output --regexp '^job-runner: dispatch: --command is not valid UTF-8; '
+    assert_equal "$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')" "$before"
+  done
+  # a U+FFFD typed as such is valid, and kept
+  run "$JR" dispatch typed task --command "$AGENT exit 0 "$'\xef\xbf\xbd'
+  assert_success
+}
