@@ -107,8 +107,11 @@ function isSupported(version: [number, number] | null): boolean {
 }
 
 // Matches the job id and the encoded workspace in the start command of a pane that
-// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`.
-const WRAPPER_ARGS = /run-job\.sh"? ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
+// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`. The wrapper's
+// path is the first word, quoted as tmux quotes an argument (args_escape): in "…" with
+// \-escapes when it holds a space, ', #, ;, $, {, } or %; else in '…' when it holds ";
+// else bare with \-escapes. The id and the encoded workspace never need quoting.
+const WRAPPER_ARGS = /^(?:'[^']*'|"(?:[^"\\]|\\.)*"|(?:[^ '"\\]|\\.)+)(?<=run-job\.sh['"]?) ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
 
 // The workspace as a word tmux never quotes, so the start command gives it back exactly.
 export function encodeJobDir(dir: string): string {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# What users bring: the plugin installed in odd folders, and their own tmux configurations.
+load ../integration/helpers
+
+# Copies what a TPM install holds (no node_modules: TPM runs no npm) to a folder.
+install_plugin_at() {
+  mkdir -p "$1"
+  cp -r "$ROOT/tmux-job-runner.tmux" "$ROOT/scripts" "$ROOT/dist" "$1/"
+}
+
+@test "a plugin folder with any shell or tmux special character: its jobs are running, counted, and rm refuses them" {
+  specials=('dq"x' "sq'x" 'sp x' 'sub$(id)x' 'semi;x' 'fmt#{S}x' 'tick`id`x' 'back\x' 'all "'"'"' $(id);#{S}`id`\ x')
+  i=0
+  for special in "${specials[@]}"; do
+    i=$((i + 1))
+    plugin="$BATS_TEST_TMPDIR/plugins/$i/$special/tmux-job-runner"
+    install_plugin_at "$plugin"
+    "$plugin/scripts/job-runner" dispatch "odd-$i" "t" --command "$AGENT sleep"
+    run "$plugin/scripts/job-runner" list
+    assert_line --regexp "^odd-$i +running"
+    wait_until published_running_is "$i"
+    run "$plugin/scripts/job-runner" rm "odd-$i"
+    assert_failure 1
+    [ -f "$(workspace "odd-$i")/job.json" ]
+  done
+  for ((n = 1; n <= i; n++)); do "$JR" kill "odd-$n"; done
+  run "$JR" wait "odd-1"
+  assert_failure 143
+  echo "# plugin folders: ${#specials[@]} with special characters, each job running, counted and kept from rm" >&3
+}
