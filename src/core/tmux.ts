@@ -216,16 +216,29 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
     const missingSession =
       request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting/.test(created.stderr);
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
+    // destroy-unattached on (the user's config) would end the detached session, and the
+    // job with it, as this client leaves: off on this session alone, in the same call
     const session = runTmux(request.socket, [
       'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv,
+      ';', 'set-option', '-t', `=${request.session!}:`, 'destroy-unattached', 'off',
     ]);
-    if (session.ok) return parseNewWindow(session.stdout);
+    if (session.ok) return ensureWindowOpen(request.socket, parseNewWindow(session.stdout), request.session!);
     // another dispatch created the session a moment ago: add our window to it
     if (!/duplicate session/.test(session.stderr)) {
       throw new RuntimeError(`could not create the tmux session ${JSON.stringify(request.session)}: ${session.stderr}`);
     }
   }
   throw new RuntimeError(`could not open the job window in session ${JSON.stringify(request.session)}`);
+}
+
+// A new session's window, checked once the creating client has left: tmux destroys an
+// unattached session then, and a job reported started must have its window.
+function ensureWindowOpen(socket: string, window: NewWindow, session: string): NewWindow {
+  const check = runTmux(socket, ['display-message', '-p', '-t', window.windowId, '#{window_id}']);
+  if (check.ok && check.stdout.trim() === window.windowId) return window;
+  throw new RuntimeError(
+    `the tmux session ${JSON.stringify(session)} closed as soon as it was created (a hook or option of your tmux config?); set @job-runner-session to a session that stays`,
+  );
 }
 
 // An argument tmux takes as it is: "#" would start a format (#(cmd) runs a command) and

@@ -28,3 +28,19 @@ install_plugin_at() {
   assert_failure 143
   echo "# plugin folders: ${#specials[@]} with special characters, each job running, counted and kept from rm" >&3
 }
+
+@test "destroy-unattached on in the user's config: a dispatch from outside tmux keeps its session and its job" {
+  tmux kill-server
+  wait_until no_server
+  echo 'set -g destroy-unattached on' >"$HOME/.tmux.conf"
+  "$JR" dispatch kept "t" --command "$AGENT sleep"
+  assert_equal "$(job_field kept state)" running
+  "$JR" dispatch also "t" --command "$AGENT exit 3"
+  run "$JR" wait also
+  assert_failure 3
+  assert_equal "$(job_field kept state)" running
+  # only the session job-runner made has the option off
+  assert_equal "$(tmux show -gv destroy-unattached)" on
+  "$JR" kill kept
+  assert_equal "$(job_field kept state)" killed
+}
