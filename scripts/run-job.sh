@@ -77,11 +77,21 @@ main() {
   # node-env.sh)
   if ! env -u NODE_EXTRA_CA_CERTS "$node" "$here/../dist/cli.cjs" _finish "$ws" "$id" "$code" "$now"; then
     printf '\njob %s: exit %s\n' "${ws##*/}" "$code"
-    # private like the rest of the workspace; the agent keeps the user's umask
-    (umask 077 && printf '%s %s %s\n' "$id" "$code" "$now" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"
+    record_end_without_node "$code" "$now"
   fi
   tmux pipe-pane -t "$TMUX_PANE"
   exec_shell
+}
+
+# The exit record, when _finish could not write it (no node, or a disk that took nothing);
+# where the workspace takes no file either, on the pane (no disk needed), unless _finish
+# has put it there already with its reason: readers take it from there.
+record_end_without_node() {
+  local failure
+  # private like the rest of the workspace; the agent keeps the user's umask
+  failure=$({ (umask 077 && printf '%s %s %s\n' "$id" "$1" "$2" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"; } 2>&1) && return
+  # bash's and mv's messages end with the reason ("...: No space left on device")
+  tmux set-option -p -o -t "$TMUX_PANE" @job-runner-exit "$id $1 $2 ${failure##*: }" 2>/dev/null
 }
 
 # Leaves a shell in the job's directory, with the job's environment.

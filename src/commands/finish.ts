@@ -10,6 +10,7 @@ import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
 import { reconcileJobState } from '../core/state.js';
 import { isKillRequested, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
+import { currentSocketPath, keepExitOnPane } from '../core/tmux.js';
 import type { CommandIO } from './io.js';
 
 export const finishSpec: VerbSpec = {
@@ -30,7 +31,10 @@ export async function runFinish(_options: Record<string, string | boolean | unde
   if (!Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) throw new UsageError(`_finish: bad exit code or time: ${code} ${ended}`);
   const paths = workspacePaths(dir);
   const read = readJobRecord(paths);
-  if (!read.ok) throw new RuntimeError(`cannot record the end of the job in ${paths.dir}: ${read.reason}`);
+  if (!read.ok) {
+    keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason: read.reason });
+    throw new RuntimeError(`cannot record the end of the job in ${paths.dir}: ${read.reason}`);
+  }
   const record = read.record;
   const exit = { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString() };
   const outcome = reconcileJobState({
@@ -43,10 +47,32 @@ export async function runFinish(_options: Record<string, string | boolean | unde
   io.out(`\n${summary}\n`);
   // tmux may still be copying the agent's last output into the log
   await waitForLogTail(paths.log, summary);
-  writeExitRecord(paths, jobId, exitCode, endedSeconds);
-  if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+  try {
+    writeExitRecord(paths, jobId, exitCode, endedSeconds);
+    if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const kept = keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason });
+    publishCounts(paths.dir, io);
+    throw new RuntimeError(
+      `could not record the end of job ${record.name} in ${paths.dir} (${reason})` +
+        (kept ? ': tmux keeps it while this window is open; free the disk to keep it for good' : ''),
+    );
+  }
   publishCounts(paths.dir, io);
   return 0;
+}
+
+// Where the workspace cannot take the end (a full or read-only disk), the job's pane
+// keeps it: readers take it from there, and wait, kill and the counts see the job ended.
+function keepEndOnPane(io: CommandIO, exit: Parameters<typeof keepExitOnPane>[2]): boolean {
+  const pane = io.env.TMUX_PANE;
+  if (!pane || !io.env.TMUX) return false;
+  try {
+    return keepExitOnPane(currentSocketPath(io.env), pane, exit);
+  } catch {
+    return false;
+  }
 }
 
 async function waitForLogTail(log: string, text: string): Promise<void> {

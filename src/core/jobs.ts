@@ -82,19 +82,26 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   const record = read.record;
   const pane = findJobPane(context, record);
   const running = record.state === 'running';
+  const exit = running ? readExitRecord(paths) : null;
+  // the end the wrapper could only keep on the pane (a full or read-only disk)
+  const paneExit = running && exit?.jobId !== record.id && pane?.exit?.jobId === record.id ? pane.exit : null;
   const outcome = reconcileJobState({
     recorded: { jobId: record.id, state: record.state, exitCode: record.exitCode, signal: record.signal, endedAt: record.endedAt },
-    exit: running ? readExitRecord(paths) : null,
+    exit,
+    paneExit,
     killRequested: running && isKillRequested(paths),
     paneAlive: pane !== null && !pane.dead,
     dispatching: running && pane === null && isDispatching(record),
   });
+  let recorded = true;
   if (running && outcome.state !== 'running' && outcome.state !== 'lost' && outcome.state !== 'starting') {
-    foldOutcome(paths, { ...record, ...outcome });
+    recorded = foldOutcome(paths, { ...record, ...outcome });
   }
   // a job lost before its wrapper ran never read (and deleted) the saved environment
   if (outcome.state === 'lost') removeQuietly(paths.env);
-  const problem = outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
+  const problem = paneExit && !recorded
+    ? `record not written: ${paneExit.reason || 'the workspace took no file'} (the end is kept by tmux until the window closes)`
+    : outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
   return {
     ...record,
     // where the record lies, whatever it says: a tampered "dir" must never steer rm
@@ -138,12 +145,15 @@ function removeQuietly(path: string): void {
   }
 }
 
-// Records an ended job's outcome; a reader without write access still shows the right state.
-function foldOutcome(paths: WorkspacePaths, record: JobRecord): void {
+// Records an ended job's outcome; a reader without write access still shows the right
+// state. False when job.json could not be written.
+function foldOutcome(paths: WorkspacePaths, record: JobRecord): boolean {
   try {
     writeJobRecord(paths, record);
+    return true;
   } catch {
-    // read-only workspace: the exit record stays the source of truth
+    // read-only workspace: the exit record (or the pane's) stays the source of truth
+    return false;
   }
 }
 

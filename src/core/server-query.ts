@@ -17,6 +17,8 @@ export const PANE_FORMAT = [
   '#{pane_pid}',
   '#{pane_dead}',
   '#{pane_pipe}',
+  // the end of a job whose wrapper could not write it to disk (run-job.sh, _finish)
+  '#{@job-runner-exit}',
   '#{pane_start_command}',
 ].join(SEP) + END;
 

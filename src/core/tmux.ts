@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
+import type { ExitRecord } from './state.js';
 import { END, OPTIONS_FORMAT, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
@@ -22,7 +23,15 @@ export type PaneInfo = {
   jobId: string | null;
   // the workspace of the job, from the wrapper's arguments
   jobDir: string;
+  // the job's end, kept on the pane because it could not be written to disk
+  exit: PaneExit | null;
 };
+
+// An exit record kept on the pane, and why the workspace could not take it ("ENOSPC").
+export type PaneExit = ExitRecord & { reason: string };
+
+// The pane option that holds a PaneExit: "JOB_ID EXIT_CODE ENDED_SECONDS REASON".
+export const PANE_EXIT_OPTION = '@job-runner-exit';
 
 export type ServerState = {
   socket: string;
@@ -173,7 +182,7 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, piping, startCommand] = line.split(SEP);
+  const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand] = line.split(SEP);
   const wrapper = WRAPPER_ARGS.exec(startCommand ?? '');
   return {
     paneId: paneId ?? '',
@@ -184,7 +193,22 @@ function parsePaneLine(line: string): PaneInfo {
     piping: piping === '1',
     jobId: wrapper ? wrapper[1]! : null,
     jobDir: wrapper ? Buffer.from(wrapper[2]!, 'base64url').toString() : '',
+    exit: wrapper && exit ? parsePaneExit(exit) : null,
   };
+}
+
+function parsePaneExit(value: string): PaneExit | null {
+  const [jobId, code, ended, ...reason] = value.split(' ');
+  const exitCode = Number(code);
+  const endedSeconds = Number(ended);
+  if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
+  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString(), reason: reason.join(' ') };
+}
+
+// Keeps a job's end on its pane, where a full or read-only disk cannot lose it.
+export function keepExitOnPane(socket: string, paneId: string, exit: { jobId: string; exitCode: number; endedSeconds: number; reason: string }): boolean {
+  const value = `${exit.jobId} ${exit.exitCode} ${exit.endedSeconds} ${exit.reason}`;
+  return runTmux(socket, ['set-option', '-p', '-t', paneId, PANE_EXIT_OPTION, value]).ok;
 }
 
 function isNoServer(stderr: string): boolean {
