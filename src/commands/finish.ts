@@ -2,7 +2,7 @@
 // when the agent exits. Prints the summary line in the window, waits until log.txt
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
@@ -46,7 +46,7 @@ export async function runFinish(_options: Record<string, string | boolean | unde
   const summary = summaryLine(record.name, outcome.state, outcome.exitCode, outcome.signal, record.startedAt, outcome.endedAt);
   io.out(`\n${summary}\n`);
   // tmux may still be copying the agent's last output into the log
-  await waitForLogTail(paths.log, summary);
+  await waitForLogTail(paths.log, summary, paths.captureEnded);
   try {
     writeExitRecord(paths, jobId, exitCode, endedSeconds);
     if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
@@ -75,9 +75,13 @@ function keepEndOnPane(io: CommandIO, exit: Parameters<typeof keepExitOnPane>[2]
   }
 }
 
-async function waitForLogTail(log: string, text: string): Promise<void> {
+// Waits until the log holds the text; not when the capture has ended (another pipe-pane
+// took the pane over): nothing more reaches the log then.
+async function waitForLogTail(log: string, text: string, captureEnded: string): Promise<void> {
   const deadline = Date.now() + LOG_WAIT_MS;
-  while (Date.now() < deadline && !tailOf(log).includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (Date.now() < deadline && !tailOf(log).includes(text) && !existsSync(captureEnded)) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function tailOf(path: string): string {

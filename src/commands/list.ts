@@ -43,7 +43,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
       exitColumn(job),
       jobRunTime(job, now),
       ...(roots.size > 1 ? [job.root] : []),
-      job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? ''),
+      job.problem ?? job.note ?? '',
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);

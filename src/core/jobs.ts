@@ -101,7 +101,7 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   if (outcome.state === 'lost') removeQuietly(paths.env);
   const problem = paneExit && !recorded
     ? `record not written: ${paneExit.reason || 'the workspace took no file'} (the end is kept by tmux until the window closes)`
-    : outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
+    : outcome.state === 'running' && pane ? logCaptureProblem(pane, record, paths) : undefined;
   return {
     ...record,
     // where the record lies, whatever it says: a tampered "dir" must never steer rm
@@ -133,8 +133,14 @@ const LOG_STOPPED = 'log capture stopped: new output is not saved in log.txt (th
 // the wrapper starts the capture within milliseconds; give it time before calling it stopped
 const LOG_START_GRACE_MS = 3000;
 
-function logCaptureStopped(pane: PaneInfo, record: JobRecord): boolean {
-  return !pane.piping && Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS;
+const LOG_TAKEN_OVER =
+  'log capture taken over by another pipe-pane (tmux keeps one per pane): new output is not saved in log.txt (the job runs on; see its window)';
+
+// A pane with no pipe has lost the capture; one whose pipe is there while our filter has
+// seen its input end (tmux closed it for another pipe-pane) has been taken over.
+function logCaptureProblem(pane: PaneInfo, record: JobRecord, paths: WorkspacePaths): string | undefined {
+  if (pane.piping) return existsSync(paths.captureEnded) ? LOG_TAKEN_OVER : undefined;
+  return Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS ? LOG_STOPPED : undefined;
 }
 
 function removeQuietly(path: string): void {

@@ -44,3 +44,18 @@ install_plugin_at() {
   "$JR" kill kept
   assert_equal "$(job_field kept state)" killed
 }
+
+@test "another pipe-pane on a job's pane (tmux-logging's toggle): show and list say so, and the job's end leaves that pipe open" {
+  "$JR" dispatch piped "t" --command "$AGENT ask"
+  wait_until grep -q 'Proceed?' "$(workspace piped)/log.txt"
+  theirs="$BATS_TEST_TMPDIR/their-log.txt"
+  tmux pipe-pane -t jobs:piped "cat >> '$theirs'"
+  wait_until bash -c "'$JR' show piped | grep -q 'log capture taken over'"
+  run "$JR" list
+  assert_line --regexp '^piped +running .*log capture taken over'
+  tmux send-keys -t jobs:piped "y" Enter
+  "$JR" wait piped
+  assert_equal "$(tmux display -p -t jobs:piped '#{pane_pipe}')" 1
+  tmux send-keys -t jobs:piped "echo after-the-job" Enter
+  wait_until grep -q after-the-job "$theirs"
+}
