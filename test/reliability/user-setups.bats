@@ -59,3 +59,66 @@ install_plugin_at() {
   tmux send-keys -t jobs:piped "echo after-the-job" Enter
   wait_until grep -q after-the-job "$theirs"
 }
+
+# Runs the checks every configuration must pass, from outside tmux or (inside) from a
+# pane of session main: a job done with its log, a running job counted, listed and
+# killed with its code and window kept, rm of the ended jobs.
+check_jobs_work() {
+  local where=$1 label=$2 inside=()
+  [ "$where" = inside ] && inside=(env TMUX="$(tmux display -p -t main: '#{socket_path},#{pid},0')" TMUX_PANE="$(tmux display -p -t main: '#{pane_id}')")
+  "${inside[@]}" "$JR" dispatch quick "t" --command "$AGENT marker quick-$label"
+  run "${inside[@]}" "$JR" wait quick
+  assert_success
+  grep -q "quick-$label" "$(workspace quick)/log.txt"
+  "${inside[@]}" "$JR" dispatch long "t" --command "$AGENT sleep"
+  run "${inside[@]}" "$JR" list
+  assert_line --regexp '^long +running'
+  assert_line --regexp '^quick +done +0 '
+  wait_until published_running_is 1
+  "${inside[@]}" "$JR" kill long
+  run "${inside[@]}" "$JR" wait long
+  assert_failure 143
+  assert_equal "$(job_field long state)" killed
+  [ -n "$(job_field long window)" ] && [ "$(job_field long window)" != null ]
+  wait_until published_running_is 0
+  "${inside[@]}" "$JR" rm quick
+  "${inside[@]}" "$JR" rm long
+}
+
+@test "user tmux configurations: jobs start, log, count, end, get killed and removed under each" {
+  configs=(
+    'set -g base-index 1'
+    'set -g base-index 1 ; setw -g pane-base-index 1 ; set -g renumber-windows on'
+    'setw -g automatic-rename on ; setw -g allow-rename on'
+    'setw -g remain-on-exit on'
+    "set -g default-command 'bash -l'"
+    'set -g history-limit 1'
+    'set -g @job-runner-session "my jobs"'
+  )
+  for shell in dash zsh fish tcsh; do
+    command -v "$shell" >/dev/null && configs+=("set -g default-shell $(command -v "$shell")")
+  done
+  for config in "${configs[@]}"; do
+    for where in outside inside; do
+      restart_with_config "$config"
+      check_jobs_work "$where" "${config//[^a-z]/}"
+    done
+  done
+  # destroy-unattached inside tmux: the calling session is attached from its start, as a user's is
+  printf 'set -g destroy-unattached on\n' >"$HOME/.tmux.conf"
+  tmux kill-server
+  wait_until no_server
+  OUTER="outer-$BATS_TEST_NUMBER"
+  tmux -L "$OUTER" -f /dev/null new-session -d -x 160 -y 45 "env -u TMUX tmux new-session -s main"
+  wait_until client_attached
+  check_jobs_work inside destroy
+  echo "# user configurations: ${#configs[@]} (and destroy-unattached inside tmux), from outside and inside tmux, every check held" >&3
+}
+
+# A fresh server that loads the user's config (HOME is the test's own).
+restart_with_config() {
+  printf '%s\n' "$1" >"$HOME/.tmux.conf"
+  tmux kill-server 2>/dev/null || true
+  wait_until no_server
+  tmux new-session -d -s main -x 200 -y 50
+}
