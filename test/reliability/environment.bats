@@ -183,3 +183,19 @@ ended_without_record() {
   tmux send-keys -t jobs:frozen "y" Enter
   ended_without_record frozen failed 7 EROFS
 }
+
+@test "no node for _finish and a read-only workspace at the end: the wrapper keeps the end on the pane" {
+  plugin="$BATS_TEST_TMPDIR/plugin"
+  mkdir -p "$plugin"
+  cp -r "$ROOT/tmux-job-runner.tmux" "$ROOT/scripts" "$ROOT/dist" "$plugin/"
+  "$plugin/scripts/job-runner" dispatch nodeless "t" --command "sh -c 'read answer; exit 5'"
+  wait_until job_state_is nodeless running
+  # _finish cannot start: the wrapper alone records the end
+  rm "$plugin/dist/cli.cjs"
+  ws=$(workspace nodeless)
+  mount --bind "$ws" "$ws" 2>/dev/null || skip "cannot bind-mount here (needs root)"
+  MOUNTED=$ws
+  mount -o remount,bind,ro "$ws"
+  tmux send-keys -t jobs:nodeless "y" Enter
+  ended_without_record nodeless failed 5 "Read-only file system"
+}
