@@ -94,7 +94,8 @@ record_end_without_node() {
   local failure
   # private like the rest of the workspace; the agent keeps the user's umask
   failure=$({ (umask 077 && printf '%s %s %s\n' "$id" "$1" "$2" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"; } 2>&1) && return
-  # bash's and mv's messages end with the reason ("...: No space left on device")
+  # bash's and mv's messages end with the reason ("...: No space left on device");
+  # the option is PANE_EXIT_OPTION of src/core/server-query.ts
   tmux set-option -p -o -t "$TMUX_PANE" @job-runner-exit "$id $1 $2 ${failure##*: }" 2>/dev/null
 }
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
 import type { ExitRecord } from './state.js';
-import { END, OPTIONS_FORMAT, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
+import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
 
@@ -29,9 +29,6 @@ export type PaneInfo = {
 
 // An exit record kept on the pane, and why the workspace could not take it ("ENOSPC").
 export type PaneExit = ExitRecord & { reason: string };
-
-// The pane option that holds a PaneExit: "JOB_ID EXIT_CODE ENDED_SECONDS REASON".
-export const PANE_EXIT_OPTION = '@job-runner-exit';
 
 export type ServerState = {
   socket: string;
