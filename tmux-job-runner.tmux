@@ -39,13 +39,18 @@ set_popup_binding() {
 
 # Replaces #{job_runner_running} (and friends) in status-left/right with global
 # options: a status refresh then expands them without starting any process.
+# An option without them is left as it is.
 update_status_interpolations() {
-  local side value i
+  local side value original i
   for side in status-left status-right; do
-    value=$(tmux show-option -gqv "$side")
+    original=$(tmux show-option -gqv "$side")
+    value=$original
     for ((i = 0; i < ${#status_interpolations[@]}; i += 2)); do
       value=${value//${status_interpolations[i]}/${status_interpolations[i + 1]}}
     done
+    [ "$value" = "$original" ] && continue
+    # tmux reads an argument ending in ";" as the end of the command, and drops the ";"
+    [[ $value == *';' ]] && value="${value%;}\\;"
     tmux set-option -gq "$side" "$value"
   done
 }

@@ -3,6 +3,8 @@
 # escape sequences (colours, cursor moves, titles) are removed, CR line endings
 # become newlines, other control bytes are dropped. Every other byte, invalid
 # UTF-8 included, is kept. Runs under tmux pipe-pane: stdin is the pane's output.
+# usage: log-filter.pl [ENDED_MARKER] (created at the end of the input: tmux closed the
+# pipe, because the job ended or because another pipe-pane took the pane over)
 use strict;
 use warnings;
 
@@ -87,3 +89,6 @@ for (;;) {
 }
 my $rest = clean($carry);
 syswrite(STDOUT, $rest) if length $rest;
+if (@ARGV && open(my $marker, '>', $ARGV[0])) {
+    close($marker);
+}

@@ -16,10 +16,12 @@ quote_into() { printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"; }
 # status line counts this one (in the same tmux call: the recount costs neither a
 # client of its own nor the dispatcher's time; failing to count stops nothing).
 start_log_capture() {
-  local filter="exec cat" command recount q_filter q_log q_node q_cli q_socket
-  # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape sequences
+  local filter="exec cat" command recount q_filter q_ended q_log q_node q_cli q_socket
+  # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape
+  # sequences, and a pipe-pane that takes the pane over goes unnoticed
   quote_into q_filter "$here/log-filter.pl"
-  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter"
+  quote_into q_ended "$run/capture-ended"
+  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter $q_ended"
   quote_into q_log "$ws/log.txt"
   command="$filter >> $q_log"
   # node starts lean (node-env.sh: the recount starts no agent); `|| true`: a failed
@@ -81,11 +83,24 @@ main() {
   # node-env.sh)
   if ! env -u NODE_EXTRA_CA_CERTS "$node" "$here/../dist/cli.cjs" _finish "$ws" "$id" "$code" "$now"; then
     printf '\njob %s: exit %s\n' "${ws##*/}" "$code"
-    # private like the rest of the workspace; the agent keeps the user's umask
-    (umask 077 && printf '%s %s %s\n' "$id" "$code" "$now" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"
+    record_end_without_node "$code" "$now"
   fi
-  tmux pipe-pane -t "$TMUX_PANE"
+  # tmux keeps one pipe per pane, and pipe-pane without a command closes whichever is
+  # there: once our filter has seen its input end, the pipe there is not ours to close
+  [ -e "$run/capture-ended" ] || tmux pipe-pane -t "$TMUX_PANE"
   exec_shell
+}
+
+# The exit record, when _finish could not write it (no node, or a disk that took nothing);
+# where the workspace takes no file either, on the pane (no disk needed), unless _finish
+# has put it there already with its reason: readers take it from there.
+record_end_without_node() {
+  local failure
+  # private like the rest of the workspace; the agent keeps the user's umask
+  failure=$({ (umask 077 && printf '%s %s %s\n' "$id" "$1" "$2" >"$run/exit.tmp") && mv -f "$run/exit.tmp" "$run/exit"; } 2>&1) && return
+  # bash's and mv's messages end with the reason ("...: No space left on device");
+  # the option is PANE_EXIT_OPTION of src/core/server-query.ts
+  tmux set-option -p -o -t "$TMUX_PANE" @job-runner-exit "$id $1 $2 ${failure##*: }" 2>/dev/null
 }
 
 # Leaves a shell in the job's directory, with the job's environment.

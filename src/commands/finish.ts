@@ -2,6 +2,7 @@
 // when the agent exits. Prints the summary line in the window, waits until log.txt
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
+import { existsSync } from 'node:fs';
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
@@ -9,6 +10,7 @@ import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
 import { reconcileJobState } from '../core/state.js';
 import { isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
+import { currentSocketPath, keepExitOnPane } from '../core/tmux.js';
 import type { CommandIO } from './io.js';
 
 export const finishSpec = {
@@ -27,7 +29,10 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
   if (!Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) throw new UsageError(`_finish: bad exit code or time: ${code} ${ended}`);
   const paths = workspacePaths(dir);
   const read = readJobRecord(paths);
-  if (!read.ok) throw new RuntimeError(`cannot record the end of the job in ${paths.dir}: ${read.reason}`);
+  if (!read.ok) {
+    keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason: read.reason });
+    throw new RuntimeError(`cannot record the end of the job in ${paths.dir}: ${read.reason}`);
+  }
   const record = read.record;
   const exit = { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString() };
   const outcome = reconcileJobState({
@@ -39,16 +44,42 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
   const summary = summaryLine(record.name, outcome.state, outcome.exitCode, outcome.signal, record.startedAt, outcome.endedAt);
   io.out(`\n${summary}\n`);
   // tmux may still be copying the agent's last output into the log
-  await waitForLogTail(paths.log, summary);
-  writeExitRecord(paths, jobId, exitCode, endedSeconds);
-  if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+  await waitForLogTail(paths.log, summary, paths.captureEnded);
+  try {
+    writeExitRecord(paths, jobId, exitCode, endedSeconds);
+    if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const kept = keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason });
+    publishCounts(paths.dir, io);
+    throw new RuntimeError(
+      `could not record the end of job ${record.name} in ${paths.dir} (${reason})` +
+        (kept ? ': tmux keeps it while this window is open; free the disk to keep it for good' : ''),
+    );
+  }
   publishCounts(paths.dir, io);
   return 0;
 }
 
-async function waitForLogTail(log: string, text: string): Promise<void> {
+// Where the workspace cannot take the end (a full or read-only disk), the job's pane
+// keeps it: readers take it from there, and wait, kill and the counts see the job ended.
+function keepEndOnPane(io: CommandIO, exit: Parameters<typeof keepExitOnPane>[2]): boolean {
+  const pane = io.env.TMUX_PANE;
+  if (!pane || !io.env.TMUX) return false;
+  try {
+    return keepExitOnPane(currentSocketPath(io.env), pane, exit);
+  } catch {
+    return false;
+  }
+}
+
+// Waits until the log holds the text; not when the capture has ended (another pipe-pane
+// took the pane over): nothing more reaches the log then.
+async function waitForLogTail(log: string, text: string, captureEnded: string): Promise<void> {
   const deadline = Date.now() + LOG_WAIT_MS;
-  while (Date.now() < deadline && !readFileTail(log, 1024).toString('utf8').includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (Date.now() < deadline && !readFileTail(log, 1024).toString('utf8').includes(text) && !existsSync(captureEnded)) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 // The status line must show the end at once; a tmux problem here must not undo the record.

@@ -42,7 +42,7 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
       formatExit(job.exitCode, job.signal),
       jobRunTime(job, now),
       ...(roots.size > 1 ? [printable(job.root)] : []),
-      printable(job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '')),
+      printable(job.problem ?? job.note ?? ''),
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);

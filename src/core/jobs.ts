@@ -82,19 +82,26 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   const record = read.record;
   const pane = findJobPane(context, record);
   const running = record.state === 'running';
+  const exit = running ? readExitRecord(paths) : null;
+  // the end the wrapper could only keep on the pane (a full or read-only disk)
+  const paneExit = running && exit?.jobId !== record.id && pane?.exit?.jobId === record.id ? pane.exit : null;
   const outcome = reconcileJobState({
     recorded: { jobId: record.id, state: record.state, exitCode: record.exitCode, signal: record.signal, endedAt: record.endedAt },
-    exit: running ? readExitRecord(paths) : null,
+    exit,
+    paneExit,
     killRequested: running && isKillRequested(paths),
     paneAlive: pane !== null && !pane.dead,
     dispatching: running && pane === null && isDispatching(record),
   });
+  let recorded = true;
   if (running && outcome.state !== 'running' && outcome.state !== 'lost' && outcome.state !== 'starting') {
-    foldOutcome(paths, { ...record, ...outcome });
+    recorded = foldOutcome(paths, { ...record, ...outcome });
   }
   // a job lost before its wrapper ran never read (and deleted) the saved environment
   if (outcome.state === 'lost') removeQuietly(paths.env);
-  const problem = outcome.state === 'running' && pane && logCaptureStopped(pane, record) ? LOG_STOPPED : undefined;
+  const problem = paneExit && !recorded
+    ? `record not written: ${paneExit.reason || 'the workspace took no file'} (the end is kept by tmux until the window closes)`
+    : outcome.state === 'running' && pane ? logCaptureProblem(pane, record, paths) : undefined;
   return {
     ...record,
     // where the record lies, whatever it says: a tampered "dir" must never steer rm
@@ -126,8 +133,14 @@ const LOG_STOPPED = 'log capture stopped: new output is not saved in log.txt (th
 // the wrapper starts the capture within milliseconds; give it time before calling it stopped
 const LOG_START_GRACE_MS = 3000;
 
-function logCaptureStopped(pane: PaneInfo, record: JobRecord): boolean {
-  return !pane.piping && Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS;
+const LOG_TAKEN_OVER =
+  'log capture taken over by another pipe-pane (tmux keeps one per pane): new output is not saved in log.txt (the job runs on; see its window)';
+
+// A pane with no pipe has lost the capture; one whose pipe is there while our filter has
+// seen its input end (tmux closed it for another pipe-pane) has been taken over.
+function logCaptureProblem(pane: PaneInfo, record: JobRecord, paths: WorkspacePaths): string | undefined {
+  if (pane.piping) return existsSync(paths.captureEnded) ? LOG_TAKEN_OVER : undefined;
+  return Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS ? LOG_STOPPED : undefined;
 }
 
 function removeQuietly(path: string): void {
@@ -138,12 +151,15 @@ function removeQuietly(path: string): void {
   }
 }
 
-// Records an ended job's outcome; a reader without write access still shows the right state.
-function foldOutcome(paths: WorkspacePaths, record: JobRecord): void {
+// Records an ended job's outcome; a reader without write access still shows the right
+// state. False when job.json could not be written.
+function foldOutcome(paths: WorkspacePaths, record: JobRecord): boolean {
   try {
     writeJobRecord(paths, record);
+    return true;
   } catch {
-    // read-only workspace: the exit record stays the source of truth
+    // read-only workspace: the exit record (or the pane's) stays the source of truth
+    return false;
   }
 }
 

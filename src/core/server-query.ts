@@ -10,6 +10,10 @@ import { OPTIONS, OPTION_KEYS } from './options.js';
 export const SEP = '\x1f';
 export const END = '\x1e';
 
+// The pane option that keeps the end of a job whose wrapper could not write it to disk
+// (run-job.sh and _finish set it): "JOB_ID EXIT_CODE ENDED_SECONDS REASON".
+export const PANE_EXIT_OPTION = '@job-runner-exit';
+
 export const PANE_FORMAT = [
   '#{pane_id}',
   '#{window_id}',
@@ -17,6 +21,7 @@ export const PANE_FORMAT = [
   '#{pane_pid}',
   '#{pane_dead}',
   '#{pane_pipe}',
+  `#{${PANE_EXIT_OPTION}}`,
   '#{pane_start_command}',
 ].join(SEP) + END;
 

@@ -16,6 +16,8 @@ export type ReconcileInput = {
   // what job.json says
   recorded: Outcome & { jobId: string };
   exit: ExitRecord | null;
+  // the end the wrapper kept on the job's pane when .run/exit could not be written
+  paneExit?: ExitRecord | null;
   killRequested: boolean;
   // is a pane that runs this job's wrapper alive on the job's server?
   paneAlive: boolean;
@@ -42,7 +44,8 @@ export function reconcileJobState(input: ReconcileInput): Outcome {
     const { jobId: _jobId, ...outcome } = recorded;
     return outcome;
   }
-  const exit = input.exit && input.exit.jobId === recorded.jobId ? input.exit : null;
+  const ofThisRun = (record: ExitRecord | null | undefined) => (record && record.jobId === recorded.jobId ? record : null);
+  const exit = ofThisRun(input.exit) ?? ofThisRun(input.paneExit);
   if (exit) {
     const state: JobState = input.killRequested ? 'killed' : exit.exitCode === 0 ? 'done' : 'failed';
     return { state, exitCode: exit.exitCode, signal: signalFromExitCode(exit.exitCode), endedAt: exit.endedAt };

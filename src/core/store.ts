@@ -49,6 +49,8 @@ export function workspacePaths(dir: string) {
     env: `${run}/env`,
     exit: `${run}/exit`,
     kill: `${run}/kill`,
+    // made by the log filter when its input ends: tmux closed the job's pipe
+    captureEnded: `${run}/capture-ended`,
   };
 }
 

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
-import { END, OPTIONS_FORMAT, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
+import type { ExitRecord } from './state.js';
+import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
 
@@ -22,7 +23,12 @@ export type PaneInfo = {
   jobId: string | null;
   // the workspace of the job, from the wrapper's arguments
   jobDir: string;
+  // the job's end, kept on the pane because it could not be written to disk
+  exit: PaneExit | null;
 };
+
+// An exit record kept on the pane, and why the workspace could not take it ("ENOSPC").
+export type PaneExit = ExitRecord & { reason: string };
 
 export type ServerState = {
   socket: string;
@@ -107,8 +113,11 @@ function isSupported(version: [number, number] | null): boolean {
 }
 
 // Matches the job id and the encoded workspace in the start command of a pane that
-// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`.
-const WRAPPER_ARGS = /run-job\.sh"? ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
+// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`. The wrapper's
+// path is the first word, quoted as tmux quotes an argument (args_escape): in "…" with
+// \-escapes when it holds a space, ', #, ;, $, {, } or %; else in '…' when it holds ";
+// else bare with \-escapes. The id and the encoded workspace never need quoting.
+const WRAPPER_ARGS = /^(?:'[^']*'|"(?:[^"\\]|\\.)*"|(?:[^ '"\\]|\\.)+)(?<=run-job\.sh['"]?) ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
 
 // The workspace as a word tmux never quotes, so the start command gives it back exactly.
 export function encodeJobDir(dir: string): string {
@@ -170,7 +179,7 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, piping, startCommand] = line.split(SEP);
+  const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand] = line.split(SEP);
   const wrapper = WRAPPER_ARGS.exec(startCommand ?? '');
   return {
     paneId: paneId ?? '',
@@ -181,7 +190,22 @@ function parsePaneLine(line: string): PaneInfo {
     piping: piping === '1',
     jobId: wrapper ? wrapper[1]! : null,
     jobDir: wrapper ? Buffer.from(wrapper[2]!, 'base64url').toString() : '',
+    exit: wrapper && exit ? parsePaneExit(exit) : null,
   };
+}
+
+function parsePaneExit(value: string): PaneExit | null {
+  const [jobId, code, ended, ...reason] = value.split(' ');
+  const exitCode = Number(code);
+  const endedSeconds = Number(ended);
+  if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
+  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString(), reason: reason.join(' ') };
+}
+
+// Keeps a job's end on its pane, where a full or read-only disk cannot lose it.
+export function keepExitOnPane(socket: string, paneId: string, exit: { jobId: string; exitCode: number; endedSeconds: number; reason: string }): boolean {
+  const value = `${exit.jobId} ${exit.exitCode} ${exit.endedSeconds} ${exit.reason}`;
+  return runTmux(socket, ['set-option', '-p', '-t', paneId, PANE_EXIT_OPTION, value]).ok;
 }
 
 function isNoServer(stderr: string): boolean {
@@ -213,16 +237,29 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
     const missingSession =
       request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting/.test(created.stderr);
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
+    // destroy-unattached on (the user's config) would end the detached session, and the
+    // job with it, as this client leaves: off on this session alone, in the same call
     const session = runTmux(request.socket, [
       'new-session', ...common, '-s', request.session!, '-x', '200', '-y', '50', '--', ...request.argv,
+      ';', 'set-option', '-t', `=${request.session!}:`, 'destroy-unattached', 'off',
     ]);
-    if (session.ok) return parseNewWindow(session.stdout);
+    if (session.ok) return ensureWindowOpen(request.socket, parseNewWindow(session.stdout), request.session!);
     // another dispatch created the session a moment ago: add our window to it
     if (!/duplicate session/.test(session.stderr)) {
       throw new RuntimeError(`could not create the tmux session ${JSON.stringify(request.session)}: ${session.stderr}`);
     }
   }
   throw new RuntimeError(`could not open the job window in session ${JSON.stringify(request.session)}`);
+}
+
+// A new session's window, checked once the creating client has left: tmux destroys an
+// unattached session then, and a job reported started must have its window.
+function ensureWindowOpen(socket: string, window: NewWindow, session: string): NewWindow {
+  const check = runTmux(socket, ['display-message', '-p', '-t', window.windowId, '#{window_id}']);
+  if (check.ok && check.stdout.trim() === window.windowId) return window;
+  throw new RuntimeError(
+    `the tmux session ${JSON.stringify(session)} closed as soon as it was created (a hook or option of your tmux config?); set @job-runner-session to a session that stays`,
+  );
 }
 
 // An argument tmux takes as it is: "#" would start a format (#(cmd) runs a command) and

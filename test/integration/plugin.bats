@@ -105,3 +105,17 @@ status_is() { [ "$(expand_status status-right)" = "$1" ]; }
   tmux kill-window -t jobs:hooked
   wait_until bash -c '[ "$(tmux display -p "#{@job-runner-running}/#{@job-runner-total}")" = 0/0 ]'
 }
+
+@test "status options keep a trailing ';', and options without the placeholders are not rewritten" {
+  # (tmux's own command line needs the ";" escaped too)
+  tmux set -g status-left '[#S]\;'
+  tmux set -g status-right 'jobs #{job_runner_running}\;'
+  assert_equal "$(tmux show-option -gv status-left)" '[#S];'
+  load_plugin
+  assert_equal "$(tmux show-option -gv status-left)" '[#S];'
+  assert_equal "$(tmux show-option -gv status-right)" 'jobs #{?@job-runner-running,#{@job-runner-running},0};'
+  # loading again (a re-sourced config) changes nothing
+  load_plugin
+  assert_equal "$(tmux show-option -gv status-left)" '[#S];'
+  assert_equal "$(tmux show-option -gv status-right)" 'jobs #{?@job-runner-running,#{@job-runner-running},0};'
+}

@@ -145,3 +145,59 @@ mount_tmpfs() {
   done
   echo "# hostile environment: 6 kinds of broken job.json listed as corrupt, files kept" >&3
 }
+
+# The job ended, its code kept by tmux although the workspace took no record: shown,
+# waited for, not killable (its pane runs the user's shell now).
+ended_without_record() {
+  local name=$1 state=$2 code=$3 reason=$4
+  wait_until job_state_is "$name" "$state"
+  assert_equal "$(job_field "$name" exitCode)" "$code"
+  run job_field "$name" problem
+  assert_output --partial "record not written: $reason"
+  run "$JR" show "$name"
+  assert_line --regexp "^state +$state \(record not written: $reason"
+  run "$JR" list
+  assert_line --regexp "^$name +$state +$code "
+  run "$JR" wait "$name"
+  assert_equal "$status" "$code"
+  run "$JR" kill "$name"
+  assert_failure 1
+  assert_output --partial "is not running ($state)"
+  # the pane still runs the user's shell
+  [ "$(tmux display -p -t "jobs:$name" '#{pane_dead}')" = 0 ]
+}
+
+@test "a log flood fills the disk: the job still ends with its code, kept by tmux (ENOSPC)" {
+  mount_tmpfs "$BATS_TEST_TMPDIR/tiny" "size=256k"
+  tmux set -g @job-runner-jobs-dir "$BATS_TEST_TMPDIR/tiny/jobs"
+  "$JR" dispatch flood "t" --command "$AGENT flood 200000"
+  ended_without_record flood done 0 ENOSPC
+}
+
+@test "a workspace made read-only before the job ends: the job still ends with its code, kept by tmux (EROFS)" {
+  "$JR" dispatch frozen "t" --command "sh -c 'read answer; exit 7'"
+  wait_until job_state_is frozen running
+  ws=$(workspace frozen)
+  # a read-only bind mount over the workspace (the log's open file stays writable)
+  mount --bind "$ws" "$ws" 2>/dev/null || skip "cannot bind-mount here (needs root)"
+  MOUNTED=$ws
+  mount -o remount,bind,ro "$ws"
+  tmux send-keys -t jobs:frozen "y" Enter
+  ended_without_record frozen failed 7 EROFS
+}
+
+@test "no node for _finish and a read-only workspace at the end: the wrapper keeps the end on the pane" {
+  plugin="$BATS_TEST_TMPDIR/plugin"
+  mkdir -p "$plugin"
+  cp -r "$ROOT/tmux-job-runner.tmux" "$ROOT/scripts" "$ROOT/dist" "$plugin/"
+  "$plugin/scripts/job-runner" dispatch nodeless "t" --command "sh -c 'read answer; exit 5'"
+  wait_until job_state_is nodeless running
+  # _finish cannot start: the wrapper alone records the end
+  rm "$plugin/dist/cli.cjs"
+  ws=$(workspace nodeless)
+  mount --bind "$ws" "$ws" 2>/dev/null || skip "cannot bind-mount here (needs root)"
+  MOUNTED=$ws
+  mount -o remount,bind,ro "$ws"
+  tmux send-keys -t jobs:nodeless "y" Enter
+  ended_without_record nodeless failed 5 "Read-only file system"
+}

@@ -17,6 +17,14 @@ describe('reconcileJobState', () => {
     ['no pane, no exit record', input({ paneAlive: false }), 'lost', null],
     ['no pane after a kill request', input({ paneAlive: false, killRequested: true }), 'killed', null],
     ["another run's exit record", input({ exit: exit(0, 'old'), paneAlive: false }), 'lost', null],
+    // the end kept on the pane, where a full or read-only disk could not take .run/exit
+    ['exit kept on the pane, its shell alive', input({ paneExit: exit(3) }), 'failed', 3],
+    ['exit 0 kept on the pane', input({ paneExit: exit(0) }), 'done', 0],
+    ['exit kept on the pane after a kill request', input({ paneExit: exit(143), killRequested: true }), 'killed', 143],
+    ['the exit record wins over the pane', input({ exit: exit(0), paneExit: exit(3) }), 'done', 0],
+    ["another run's exit record, this run's on the pane", input({ exit: exit(0, 'old'), paneExit: exit(4) }), 'failed', 4],
+    ["another run's exit on the pane", input({ paneExit: exit(0, 'old') }), 'running', null],
+    ["another run's exit on the pane, no pane now", input({ paneExit: exit(0, 'old'), paneAlive: false }), 'lost', null],
   ])('%s -> %s', (_label, given, state, exitCode) => {
     const outcome = reconcileJobState(given);
     expect(outcome.state).toBe(state);

@@ -1,5 +1,7 @@
 // The log filter is perl (no node process per job); these tests run the real script.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -63,5 +65,16 @@ describe('log-filter.pl', () => {
     child.stdin.write('Proceed? [y/n] ');
     expect(await first).toBe('Proceed? [y/n] ');
     child.stdin.end();
+  });
+
+  it('creates the marker it is given once its input ends (tmux closed the pipe)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
+    try {
+      const marker = join(dir, 'capture-ended');
+      expect(spawnSync('perl', [FILTER, marker], { input: 'text\r\n' }).stdout.toString()).toBe('text\n');
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
