@@ -43,7 +43,7 @@ set_popup_binding() {
 update_status_interpolations() {
   local side value original i
   for side in status-left status-right; do
-    original=$(tmux show-option -gqv "$side")
+    original=$(tmux -u show-option -gqv "$side")
     value=$original
     for ((i = 0; i < ${#status_interpolations[@]}; i += 2)); do
       value=${value//${status_interpolations[i]}/${status_interpolations[i + 1]}}

@@ -3,7 +3,8 @@
 # Reads a global tmux option, falling back to a default when it is unset or empty.
 get_tmux_option() {
   local value
-  value=$(tmux show-option -gqv "$1")
+  # -u: without a UTF-8 locale tmux prints non-ASCII characters as "_"
+  value=$(tmux -u show-option -gqv "$1")
   echo "${value:-$2}"
 }
 

@@ -8,7 +8,8 @@
 # (without the formats, a failure: node then asks tmux itself).
 server_query() {
   [ -n "${JOB_RUNNER_PANE_FORMAT-}" ] || { echo 1; return; }
-  tmux display-message -p "$JOB_RUNNER_OPTIONS_FORMAT" \; list-panes -a -F "$JOB_RUNNER_PANE_FORMAT" 2>&1
+  # -u: see runTmux (src/core/tmux.ts)
+  tmux -u display-message -p "$JOB_RUNNER_OPTIONS_FORMAT" \; list-panes -a -F "$JOB_RUNNER_PANE_FORMAT" 2>&1
   echo "$?"
 }
 

@@ -72,9 +72,11 @@ const childProcess = () => require('node:child_process') as typeof import('node:
 
 // Runs one tmux command line (commands may be chained with ";") on the given socket.
 // Always with -S: without it tmux would follow $TMUX, which may name another server.
+// Always with -u: without a UTF-8 locale (LANG unset or C, as in cron and containers)
+// tmux prints the field separator and every non-ASCII character as "_".
 export function runTmux(socket: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): TmuxResult {
   ensureSocketFolder(socket);
-  const result = childProcess().spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env });
+  const result = childProcess().spawnSync('tmux', ['-u', '-S', socket, ...args], { encoding: 'utf8', env });
   if (result.error) throw tmuxSpawnError(result.error);
   return { ok: result.status === 0, stdout: result.stdout, stderr: result.stderr.trim() };
 }

@@ -122,3 +122,21 @@ restart_with_config() {
   wait_until no_server
   tmux new-session -d -s main -x 200 -y 50
 }
+
+@test "without a UTF-8 locale (LANG unset, as in cron and containers) jobs are found and status-left keeps its characters" {
+  # the whole server and every client in the C locale
+  tmux kill-server
+  wait_until no_server
+  unset LANG LC_ALL LC_CTYPE
+  tmux -f /dev/null new-session -d -s main -x 200 -y 50
+  tmux set -g status-left 'é⚙ #{job_runner_running}'
+  load_plugin
+  run tmux -u show -gv status-left
+  assert_output 'é⚙ #{?@job-runner-running,#{@job-runner-running},0}'
+  "$JR" dispatch plain "t" --command "$AGENT sleep"
+  run "$JR" list
+  assert_line --regexp '^plain +running'
+  wait_until published_running_is 1
+  run "$JR" wait plain --timeout 1
+  assert_failure 124
+}
