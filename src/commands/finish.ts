@@ -8,7 +8,7 @@ import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
-import { reconcileJobState } from '../core/state.js';
+import { isRunning, reconcileJobState } from '../core/state.js';
 import { isKillRequested, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
 import type { CommandIO } from './io.js';
 
@@ -44,7 +44,7 @@ export async function runFinish(_options: Record<string, string | boolean | unde
   // tmux may still be copying the agent's last output into the log
   await waitForLogTail(paths.log, summary);
   writeExitRecord(paths, jobId, exitCode, endedSeconds);
-  if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+  if (record.id === jobId && isRunning(record.state)) writeJobRecord(paths, { ...record, ...outcome });
   publishCounts(paths.dir, io);
   return 0;
 }

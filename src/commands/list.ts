@@ -3,6 +3,7 @@ import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { jobRunTime, listJobEntries, loadContext, type JobView } from '../core/jobs.js';
+import { isCorrupt } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec: VerbSpec = {
@@ -43,7 +44,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
       exitColumn(job),
       jobRunTime(job, now),
       ...(roots.size > 1 ? [job.root] : []),
-      job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? ''),
+      isCorrupt(job.state) ? (job.problem ?? '') : (job.note ?? ''),
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);

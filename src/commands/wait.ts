@@ -2,7 +2,7 @@
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { findJob, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
-import { isLive } from '../core/state.js';
+import { isDone, isLive } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const waitSpec: VerbSpec = {
@@ -55,7 +55,7 @@ function parseTimeout(value: string | boolean | undefined): number {
 
 // 0 when all are done; else the first failure's exit code (1 when it has none).
 export function exitStatusOf(jobs: readonly Pick<JobView, 'state' | 'exitCode'>[]): number {
-  const first = jobs.find((job) => job.state !== 'done');
+  const first = jobs.find((job) => !isDone(job.state));
   if (!first) return 0;
   return first.exitCode !== null && first.exitCode !== 0 ? first.exitCode : 1;
 }

@@ -1,5 +1,6 @@
 // The picker's pure parts: order, filter and rows.
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
+import { isCorrupt, isFailed } from '../core/state.js';
 
 // A job as the picker holds it: name and age at hand, the rest parsed when shown (a
 // picker over 1,000 jobs draws 40 of them).
@@ -30,8 +31,8 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   for (const job of jobs) nameWidth = Math.max(nameWidth, job.name.length);
   return jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
-    const state = job.state === 'failed' && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
-    const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
+    const state = isFailed(job.state) && job.exitCode !== null ? `failed ${job.exitCode}` : job.state;
+    const note = isCorrupt(job.state) ? (job.problem ?? '') : (job.note ?? '');
     const line = `${job.name.padEnd(nameWidth)}  ${state.padEnd(9)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;
     const chars = [...line];
     return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : line;
