@@ -340,8 +340,17 @@ export function lockJobName(jobsDir: string, name: string, waitMs: number): (() 
     rmSync(mine, { recursive: true, force: true });
   }
   return () => {
-    // release only our own lock (one taken over as stale meanwhile is another's now)
-    if (readOwner(lock) === owner) rmSync(lock, { recursive: true, force: true });
+    // release only our own lock (one taken over as stale meanwhile is another's now),
+    // moved aside before it is deleted: emptied in place, the folder could be replaced by
+    // the next taker's between our unlink and our rmdir
+    if (readOwner(lock) !== owner) return;
+    const aside = join(locks, `.released-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      renameSync(lock, aside);
+    } catch {
+      return;
+    }
+    rmSync(aside, { recursive: true, force: true });
   };
 }
 
