@@ -2,7 +2,8 @@
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
 import { formatTable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
-import { jobRunTime, listJobEntries, loadContext, type JobView } from '../core/jobs.js';
+import { basename } from 'node:path';
+import { jobRunTime, listJobEntries, loadContext, orphanPanes, type Context, type JobView } from '../core/jobs.js';
 import { isCorrupt } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -32,6 +33,7 @@ export function runList(options: Record<string, string | boolean | undefined>, _
   const jobs = entries.map((job) => job.view());
   if (jobs.length === 0) {
     io.out(`no jobs in ${context.jobsDir}\nstart one with: job-runner dispatch NAME "TASK"\n`);
+    listOrphans(context, io);
     return 0;
   }
   const roots = new Set(jobs.map((job) => job.root));
@@ -48,7 +50,16 @@ export function runList(options: Record<string, string | boolean | undefined>, _
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
+  listOrphans(context, io);
   return 0;
+}
+
+// Job windows whose workspace is gone, each with the command that closes it.
+function listOrphans(context: Context, io: CommandIO): void {
+  for (const pane of orphanPanes(context)) {
+    const name = basename(pane.jobDir);
+    io.out(`window ${pane.windowId} (job ${name}) has no workspace any more: close it with job-runner rm ${name} --close-window\n`);
+  }
 }
 
 function exitColumn(job: JobView): string {

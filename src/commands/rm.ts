@@ -1,7 +1,8 @@
 // rm NAME: deletes a finished job's workspace; a live job only with --force (killed first).
 import { DIR_OPTION, HELP_OPTION, type VerbSpec } from '../core/args.js';
+import { UsageError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
-import { describeRemoval, removeJob } from '../core/lifecycle.js';
+import { closeOrphanWindows, describeRemoval, removeJob } from '../core/lifecycle.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const rmSpec: VerbSpec = {
@@ -22,7 +23,16 @@ export const rmSpec: VerbSpec = {
 
 export async function runRm(options: Record<string, string | boolean | undefined>, positionals: string[], io: CommandIO): Promise<number> {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  const job = findJob(context, positionals[0]!);
+  let job;
+  try {
+    job = findJob(context, positionals[0]!);
+  } catch (error) {
+    // no workspace of that name: --close-window still closes its window, if one is left
+    const closed = error instanceof UsageError && options['close-window'] === true ? closeOrphanWindows(context, positionals[0]!) : [];
+    if (closed.length === 0) throw error;
+    io.out(`closed window ${closed.join(', ')} of job ${positionals[0]!} (its workspace was already gone)\n`);
+    return 0;
+  }
   // whether it runs is decided under the job's lock, with the panes read again
   const removal = await removeJob(context, job.dir, { force: options.force === true, closeWindow: options['close-window'] === true });
   io.out(`${describeRemoval(removal)}\n`);

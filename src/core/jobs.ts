@@ -92,6 +92,12 @@ function confirmJobPane(context: Context, record: JobRecord, dispatcherGoneAt: n
   return listPanesAgain(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
 }
 
+// Job windows of this server whose workspace is gone (rm left them open, or a workspace
+// was deleted by hand): no job lists them, so they are named apart, with how to close them.
+export function orphanPanes(context: Context): PaneInfo[] {
+  return panesOn(context, context.socket).filter((pane) => pane.jobId !== null && pane.jobDir !== '' && !existsSync(pane.jobDir));
+}
+
 // The job's pane on its own server, if the server still has it.
 export function findJobPane(context: Context, record: Pick<JobRecord, 'id' | 'socket'>): PaneInfo | null {
   return panesOn(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;

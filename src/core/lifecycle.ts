@@ -3,12 +3,12 @@
 // Every operation that creates, reruns, kills or removes a workspace holds its name's
 // lock (store.ts) and asks tmux again once it holds it: what was read before may be
 // another command's past.
-import { closeSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildPrompt, serializeEnvironment } from './agent.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
-import { findJobPane, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
+import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
@@ -360,4 +360,30 @@ export function describeRemoval(removal: Removal, { withState = false } = {}): s
     ...(removal.window ? [`window ${removal.window} ${removal.windowClosed ? 'closed' : 'left open'}`] : []),
   ];
   return `removed ${removal.dir}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
+// Closes the job windows named NAME whose workspace is gone; a window whose wrapper still
+// runs (its agent may be at work) is refused. Returns the windows closed.
+export function closeOrphanWindows(context: Context, name: string): string[] {
+  forgetPanes(context);
+  const orphans = orphanPanes(context).filter((pane) => basename(pane.jobDir) === name);
+  const working = orphans.filter((pane) => wrapperRuns(pane.panePid));
+  if (working.length > 0) {
+    throw new RuntimeError(
+      `window ${working[0]!.windowId} of job ${name} has no workspace but its agent may still run: look at it (tmux select-window -t ${working[0]!.windowId}) and close it there`,
+    );
+  }
+  for (const pane of orphans) killWindow(context.socket, pane.windowId);
+  if (orphans.length > 0) recount(context);
+  return orphans.map((pane) => pane.windowId);
+}
+
+// Is the pane's first process still the job's wrapper (not yet the shell it leaves)?
+// Where /proc cannot tell, it is taken to run.
+function wrapperRuns(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/scripts/run-job.sh\0');
+  } catch {
+    return true;
+  }
 }

@@ -106,3 +106,25 @@ SH
   run tmux list-windows -t main -F '#{window_name}'
   refute_line elsewhere
 }
+
+@test "a job window whose workspace is gone is named by list, and rm --close-window closes it unless its agent runs" {
+  "$JR" dispatch gone "t" --command "$AGENT exit 0"
+  "$JR" wait gone
+  "$JR" rm gone
+  run "$JR" list
+  assert_output --regexp "window @[0-9]+ \(job gone\) has no workspace any more: close it with job-runner rm gone --close-window"
+  run "$JR" rm gone --close-window
+  assert_success
+  assert_output --regexp "^closed window @[0-9]+ of job gone \(its workspace was already gone\)$"
+  refute window_named gone
+  run "$JR" list
+  refute_output --partial "has no workspace"
+  # a workspace deleted by hand under a running agent: its window is not closed for it
+  "$JR" dispatch busy "t" --command "$AGENT sleep"
+  wait_until grep -q working "$(workspace busy)/log.txt"
+  rm -rf "$(workspace busy)"
+  run "$JR" rm busy --close-window
+  assert_failure 1
+  assert_output --partial "its agent may still run"
+  window_named busy
+}
