@@ -1,6 +1,6 @@
 // The only module that owns the job workspaces on disk: paths, atomic writes, listing.
 import {
-  closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
+  closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync,
   statSync, writeFileSync, writeSync, appendFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -318,11 +318,9 @@ const NAME_LOCK_STALE_MS = 60_000;
 // null when another process held it all that time.
 export function lockJobName(jobsDir: string, name: string, waitMs: number): (() => void) | null {
   const locks = join(jobsDir, LOCKS_FOLDER);
-  ensureFolder(locks);
   const lock = join(locks, name);
   const owner = `${process.pid} ${Math.random().toString(36).slice(2)}\n`;
-  const mine = mkdtempSync(join(locks, `.${name}-`));
-  writeFileSync(join(mine, 'owner'), owner, { mode: 0o600 });
+  const mine = stageLock(locks, name, owner);
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {
@@ -351,7 +349,28 @@ export function lockJobName(jobsDir: string, name: string, waitMs: number): (() 
       return;
     }
     rmSync(aside, { recursive: true, force: true });
+    // the locks folder goes with its last lock: a jobs folder holds nothing it needs not
+    try {
+      rmdirSync(locks);
+    } catch {
+      // another name is locked, or being locked
+    }
   };
+}
+
+// A lock folder holding its owner, under a temporary name inside the locks folder (made
+// again if the last release removed it meanwhile).
+function stageLock(locks: string, name: string, owner: string): string {
+  for (let attempt = 0; ; attempt++) {
+    ensureFolder(locks);
+    try {
+      const staged = mkdtempSync(join(locks, `.${name}-`));
+      writeFileSync(join(staged, 'owner'), owner, { mode: 0o600 });
+      return staged;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
+  }
 }
 
 function readOwner(lock: string): string | null {
