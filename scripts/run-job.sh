@@ -3,7 +3,8 @@
 # log capture from the first byte, the agent on the pane's own terminal, the exit
 # status recorded, then a shell in the job's directory as the hand-made `exec bash` gave.
 # usage: run-job.sh JOB_ID WORKSPACE_BASE64URL WORKSPACE NODE
-# (the encoded workspace is for job-runner, which reads it back from #{pane_start_command})
+# (the encoded workspace is for job-runner, which reads it back from #{pane_start_command};
+# the contract's one home is src/core/wrapper-args.ts, which builds and parses it)
 set -u
 id=$1 ws=$3 node=${4:-node}
 here=${BASH_SOURCE[0]%/*}
@@ -70,11 +71,12 @@ main() {
   # read -d '' keeps every byte of the prompt, trailing newlines included
   IFS= read -r -d '' prompt <"$run/prompt"
   # job-runner kill signals this whole process group, and Ctrl-C in the window reaches
-  # it too: outlive them to record how the agent ended
+  # it too: outlive them to record how the agent ended. The traps stay until the shell
+  # is exec'd: a kill that lands as the agent ends by itself may stop _finish, never
+  # the wrapper, which then records the end itself and keeps the window
   trap ':' TERM INT QUIT
   "${job_env[@]}" "$BASH" -c "$not_found_handler; $command \"\$1\"" job-runner "$prompt"
   local code=$?
-  trap - TERM INT QUIT
   local now=${EPOCHREALTIME:-$(date +%s)}
   # EPOCHREALTIME uses the locale's decimal mark
   now=${now/,/.}

@@ -1,12 +1,12 @@
 // clean: removes the workspaces of this project's ended jobs; never a running one.
-import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { listJobNames } from '../core/store.js';
+import { describeRemoval, recount, removeEndedJob } from '../core/lifecycle.js';
+import { isEnded } from '../core/state.js';
+import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
-import { removeJobWorkspace } from './rm.js';
 
 export const cleanSpec = {
   name: 'clean',
@@ -16,15 +16,12 @@ export const cleanSpec = {
   options: {
     'older-than': { type: 'string', value: 'DURATION', help: 'only jobs that ended (or started, if lost) longer ago: 90m, 12h, 7d' },
     'dry-run': { type: 'boolean', short: 'n', help: 'print what would be removed, remove nothing' },
+    'close-window': { type: 'boolean', help: "close the removed jobs' windows too (their shells)" },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
   positionals: [],
 } as const satisfies VerbSpec;
-
-const ENDED = new Set(['done', 'failed', 'killed', 'lost']);
-// a dispatch killed mid-way leaves its hidden staging folder; one this old is abandoned
-const STAGING_AGE_MS = 10 * 60 * 1000;
 
 // "90s", "30m", "12h", "7d" -> milliseconds
 export function parseDuration(text: string): number {
@@ -40,29 +37,25 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
   const now = Date.now();
   let removed = 0;
   for (const name of listJobNames(context.jobsDir)) {
-    const job = viewJob(context, join(context.jobsDir, name));
-    if (!ENDED.has(job.state)) continue;
+    const job = viewJob(context, join(context.jobsDir, name), { withNote: false });
+    if (!isEnded(job.state)) continue;
     const since = Date.parse(job.endedAt ?? job.startedAt ?? job.createdAt);
     if (now - since < minAge) continue;
-    io.out(options['dry-run'] ? `would remove ${job.dir} (${job.state})\n` : `${removeJobWorkspace(job)} (${job.state})\n`);
+    if (options['dry-run']) {
+      io.out(`would remove ${job.dir} (${job.state})\n`);
+      removed++;
+      continue;
+    }
+    // asked again under the job's lock: a rerun may have started it meanwhile
+    const removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
+    if (!removal) continue;
+    io.out(`${describeRemoval(removal, { withState: true })}\n`);
     removed++;
   }
   if (!options['dry-run']) removeAbandonedStaging(context.jobsDir, now);
   if (removed === 0) io.out(`nothing to clean in ${context.jobsDir}\n`);
+  else if (!options['dry-run']) recount(context);
   return 0;
-}
-
-function removeAbandonedStaging(jobsDir: string, now: number): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(jobsDir).filter((entry) => entry.startsWith('.staging-'));
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(jobsDir, entry);
-    if (now - statSync(path).mtimeMs > STAGING_AGE_MS) rmSync(path, { recursive: true, force: true });
-  }
 }
 
 export const verb = defineVerb(cleanSpec, runClean);

@@ -5,13 +5,10 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatTable, shellQuote } from '../core/format.js';
-import { listJobs, loadContext, viewJob } from '../core/jobs.js';
-import { removeWorkspace, workspacePaths } from '../core/store.js';
-import { killWindow } from '../core/tmux.js';
-import { dispatchJob } from './dispatch.js';
+import { jobRunTime, listJobs, loadContext, viewJob } from '../core/jobs.js';
+import { dispatchJob, removeJob } from '../core/lifecycle.js';
+import { isRunning } from '../core/state.js';
 import { PACKAGE_ROOT, type CommandIO } from './io.js';
-import { stopJob } from './kill.js';
-import { runList } from './list.js';
 
 export const demoSpec = {
   name: 'demo',
@@ -39,13 +36,11 @@ export async function runDemo(options: OptionsOf<typeof demoSpec>, _positionals:
   const context = loadContext(dir, io.env);
   // a second demo replaces the first one's jobs
   for (const job of listJobs(context, { all: false }).filter((job) => DEMO_JOBS.some((demo) => demo.name === job.name))) {
-    if (job.state === 'running') await stopJob(context, job);
-    if (job.window) killWindow(job.socket, job.window);
-    removeWorkspace(workspacePaths(job.dir));
+    await removeJob(context, job.dir, { force: true, closeWindow: true, recount: false });
   }
   const agent = join(PACKAGE_ROOT, 'scripts', 'demo-agent.sh');
   for (const demo of DEMO_JOBS) {
-    dispatchJob({ name: demo.name, task: Buffer.from(demo.task), command: `${shellQuote(agent)} ${demo.mode}`, dir, force: false }, io.env);
+    dispatchJob(context, { name: demo.name, task: Buffer.from(demo.task), command: `${shellQuote(agent)} ${demo.mode}`, force: false }, io.env);
   }
   io.out(`Dispatched ${DEMO_JOBS.length} demo jobs in ${context.jobsDir}:\n`);
   io.out(`${formatTable(DEMO_JOBS.map((demo) => ['  ' + demo.name, demo.what]))}\n\n`);
@@ -56,10 +51,15 @@ export async function runDemo(options: OptionsOf<typeof demoSpec>, _positionals:
     context.panesBySocket.clear();
     const hello = viewJob(context, join(context.jobsDir, 'demo-hello'));
     const fail = viewJob(context, join(context.jobsDir, 'demo-fail'));
-    if (hello.state !== 'running' && fail.state !== 'running') break;
+    if (!isRunning(hello.state) && !isRunning(fail.state)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  runList({ dir, json: false, all: false }, {}, io);
+  const now = Date.now();
+  const rows = DEMO_JOBS.map((demo) => {
+    const job = viewJob(context, join(context.jobsDir, demo.name), { withNote: false });
+    return [job.name, job.state, job.exitCode === null ? '-' : String(job.exitCode), jobRunTime(job, now)];
+  });
+  io.out(`${formatTable([['NAME', 'STATE', 'EXIT', 'TIME'], ...rows])}\n`);
   const where = context.insideTmux ? 'in this session' : 'in session "jobs" (tmux attach -t jobs)';
   const cli = cliAsTyped(join(PACKAGE_ROOT, 'scripts', 'job-runner'), io.cwd, io.env.PATH ?? '');
   io.out(

@@ -8,7 +8,7 @@ import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
-import { reconcileJobState } from '../core/state.js';
+import { isRunning, reconcileJobState } from '../core/state.js';
 import { isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
 import { currentSocketPath, keepExitOnPane } from '../core/tmux.js';
 import type { CommandIO } from './io.js';
@@ -47,7 +47,7 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
   await waitForLogTail(paths.log, summary, paths.captureEnded);
   try {
     writeExitRecord(paths, jobId, exitCode, endedSeconds);
-    if (record.id === jobId && record.state === 'running') writeJobRecord(paths, { ...record, ...outcome });
+    if (record.id === jobId && isRunning(record.state)) writeJobRecord(paths, { ...record, ...outcome });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     const kept = keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason });

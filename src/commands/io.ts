@@ -18,8 +18,7 @@ export type CommandIO = {
   argumentBytes: (text: string) => Buffer | null;
 };
 
-// The plugin's folder: dist/ holds this bundle, scripts/ the shell side.
-export const PACKAGE_ROOT = resolve(__dirname, '..');
+export { PACKAGE_ROOT } from '../core/wrapper-args.js';
 
 export function processIO(): CommandIO {
   return {

@@ -2,7 +2,8 @@
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
-import { jobRunTime, listJobEntries, loadContext } from '../core/jobs.js';
+import { basename } from 'node:path';
+import { jobRunTime, listJobEntries, loadContext, orphanPanes, type Context } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec = {
@@ -29,6 +30,7 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
   const jobs = entries.map((job) => job.view());
   if (jobs.length === 0) {
     io.out(`no jobs in ${context.jobsDir}\nstart one with: job-runner dispatch NAME "TASK"\n`);
+    listOrphans(context, io);
     return 0;
   }
   const roots = new Set(jobs.map((job) => job.root));
@@ -46,7 +48,16 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
+  listOrphans(context, io);
   return 0;
+}
+
+// Job windows whose workspace is gone, each with the command that closes it.
+function listOrphans(context: Context, io: CommandIO): void {
+  for (const pane of orphanPanes(context)) {
+    const name = basename(pane.jobDir);
+    io.out(`window ${pane.windowId} (job ${name}) has no workspace any more: close it with job-runner rm ${name} --close-window\n`);
+  }
 }
 
 export const verb = defineVerb(listSpec, runList);

@@ -1,7 +1,7 @@
 // wait NAME...: blocks until the jobs end; exits with the job's status (124 on timeout).
 import { defineVerb, DIR_OPTION, HELP_OPTION, SECONDS, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { findJob, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
-import { isLive } from '../core/state.js';
+import { isDone, isLive } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const waitSpec = {
@@ -43,7 +43,7 @@ export async function runWait(options: OptionsOf<typeof waitSpec>, positionals: 
 
 // 0 when all are done; else the first failure's exit code (1 when it has none).
 export function exitStatusOf(jobs: readonly Pick<JobView, 'state' | 'exitCode'>[]): number {
-  const first = jobs.find((job) => job.state !== 'done');
+  const first = jobs.find((job) => !isDone(job.state));
   if (!first) return 0;
   return first.exitCode !== null && first.exitCode !== 0 ? first.exitCode : 1;
 }

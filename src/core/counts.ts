@@ -2,6 +2,7 @@
 // status refresh expands #{@job-runner-running} and starts no process.
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { viewJob, type Context } from './jobs.js';
+import { isFailed, isRunning } from './state.js';
 import { sleepSync } from './sleep.js';
 import { listPanes, setGlobalOptions } from './tmux.js';
 
@@ -22,8 +23,8 @@ export function countJobsOnServer(context: Context): JobCounts {
     const job = viewJob(context, dir, { withNote: false });
     if (job.window === null) continue;
     counts.total++;
-    if (job.state === 'running') counts.running++;
-    if (job.state === 'failed') counts.failed++;
+    if (isRunning(job.state)) counts.running++;
+    if (isFailed(job.state)) counts.failed++;
   }
   return counts;
 }

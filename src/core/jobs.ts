@@ -5,7 +5,7 @@ import { RuntimeError, UsageError } from './errors.js';
 import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
-import { reconcileJobState, type JobState } from './state.js';
+import { isCorrupt, isFinal, isLost, isRunning, reconcileJobState, type JobState } from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
   describeFileSystemError, findProjectRoot, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord, readJobRecord,
@@ -43,9 +43,14 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
     socket,
     insideTmux: Boolean(env.TMUX),
     options,
-    panesBySocket: new Map([[socket, server.panes]]),
+    panesBySocket: new Map([[socket, datedPanes(server.panes, performance.timeOrigin - PREFETCH_LEAD_MS)]]),
   };
 }
+
+// When each pane list was read from tmux (ms). The shims start the first query before
+// node starts, so the context's first list is dated before node's start.
+const panesListedAt = new WeakMap<PaneInfo[], number>();
+const PREFETCH_LEAD_MS = 1000;
 
 export type JobView = Omit<JobRecord, 'state'> & {
   state: JobState;
@@ -58,14 +63,39 @@ export type JobView = Omit<JobRecord, 'state'> & {
   problem?: string;
 };
 
+function datedPanes(panes: PaneInfo[], listedAt: number): PaneInfo[] {
+  panesListedAt.set(panes, listedAt);
+  return panes;
+}
+
 function panesOn(context: Context, socket: string): PaneInfo[] {
   let panes = context.panesBySocket.get(socket);
-  if (!panes) {
-    // no socket, no server: old jobs of servers long gone cost no tmux call
-    panes = existsSync(socket) ? listPanes(socket) : [];
-    context.panesBySocket.set(socket, panes);
-  }
+  if (!panes) panes = listPanesAgain(context, socket);
   return panes;
+}
+
+function listPanesAgain(context: Context, socket: string): PaneInfo[] {
+  const listedAt = Date.now();
+  // no socket, no server: old jobs of servers long gone cost no tmux call
+  const panes = datedPanes(existsSync(socket) ? listPanes(socket) : [], listedAt);
+  context.panesBySocket.set(socket, panes);
+  return panes;
+}
+
+// The job's pane, asked of tmux again when the panes at hand were listed before the job's
+// dispatcher was seen gone while it may have been opening the window: a dispatch writes
+// the record before the window exists, so an older list cannot tell a job that lost its
+// window from one whose window came after the list.
+function confirmJobPane(context: Context, record: JobRecord, dispatcherGoneAt: number): PaneInfo | null {
+  const listedAt = panesListedAt.get(panesOn(context, record.socket)) ?? Number.NEGATIVE_INFINITY;
+  if (listedAt >= dispatcherGoneAt || listedAt >= Date.parse(record.createdAt) + DISPATCH_WINDOW_MS) return null;
+  return listPanesAgain(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
+}
+
+// Job windows of this server whose workspace is gone (rm left them open, or a workspace
+// was deleted by hand): no job lists them, so they are named apart, with how to close them.
+export function orphanPanes(context: Context): PaneInfo[] {
+  return panesOn(context, context.socket).filter((pane) => pane.jobId !== null && pane.jobDir !== '' && !existsSync(pane.jobDir));
 }
 
 // The job's pane on its own server, if the server still has it.
@@ -80,9 +110,11 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   const read = readJobRecord(paths);
   if (!read.ok) return corruptView(dir, read.reason);
   const record = read.record;
-  const pane = findJobPane(context, record);
-  const running = record.state === 'running';
+  let pane = findJobPane(context, record);
+  const running = isRunning(record.state);
   const exit = running ? readExitRecord(paths) : null;
+  const dispatching = running && pane === null && isDispatching(record);
+  if (running && pane === null && !dispatching && !exit) pane = confirmJobPane(context, record, Date.now());
   // the end the wrapper could only keep on the pane (a full or read-only disk)
   const paneExit = running && exit?.jobId !== record.id && pane?.exit?.jobId === record.id ? pane.exit : null;
   const outcome = reconcileJobState({
@@ -91,17 +123,15 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     paneExit,
     killRequested: running && isKillRequested(paths),
     paneAlive: pane !== null && !pane.dead,
-    dispatching: running && pane === null && isDispatching(record),
+    dispatching,
   });
   let recorded = true;
-  if (running && outcome.state !== 'running' && outcome.state !== 'lost' && outcome.state !== 'starting') {
-    recorded = foldOutcome(paths, { ...record, ...outcome });
-  }
+  if (running && isFinal(outcome.state)) recorded = foldOutcome(paths, { ...record, ...outcome });
   // a job lost before its wrapper ran never read (and deleted) the saved environment
-  if (outcome.state === 'lost') removeQuietly(paths.env);
+  if (isLost(outcome.state)) removeQuietly(paths.env);
   const problem = paneExit && !recorded
     ? `record not written: ${paneExit.reason || 'the workspace took no file'} (the end is kept by tmux until the window closes)`
-    : outcome.state === 'running' && pane ? logCaptureProblem(pane, record, paths) : undefined;
+    : isRunning(outcome.state) && pane ? logCaptureProblem(pane, record, paths) : undefined;
   return {
     ...record,
     // where the record lies, whatever it says: a tampered "dir" must never steer rm
@@ -196,7 +226,7 @@ function corruptView(dir: string, problem: string): JobView {
 export function jobRunTime(job: JobView, now: number): string {
   if (!job.startedAt) return '-';
   const start = Date.parse(job.startedAt);
-  if (job.state === 'running') return formatDuration(now - start);
+  if (isRunning(job.state)) return formatDuration(now - start);
   return job.endedAt ? formatDuration(Date.parse(job.endedAt) - start) : '-';
 }
 
@@ -301,8 +331,6 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   return [...here, ...there].sort(newestFirst);
 }
 
-const ENDED: ReadonlySet<JobState> = new Set(['done', 'failed', 'killed']);
-
 // Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
 // notes.md has not changed since (one stat, instead of reading job.json and notes.md).
 // Live fields (window, pane, session) always come from tmux.
@@ -322,8 +350,9 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
     }
     const view = viewForListing(context, dir);
     // the stamp taken before reading: a change during the read is seen next time (a
-    // running job is not indexed, and does not make list rewrite the index)
-    if (stamp && ENDED.has(view.state)) {
+    // running job is not indexed, and does not make list rewrite the index); nor is a job
+    // with a problem, such as an end that only its pane keeps
+    if (stamp && isFinal(view.state) && view.problem === undefined) {
       changed = true;
       const json = JSON.stringify(jobJson({ ...view, window: null, pane: null, session: null }));
       keep.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, json });
@@ -381,7 +410,7 @@ export function findJob(context: Context, name: string): JobView {
 
 // Refuses to act on a record that could not be read.
 export function requireReadable(job: JobView): void {
-  if (job.state === 'corrupt') {
+  if (isCorrupt(job.state)) {
     throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); its files are in ${job.dir}`);
   }
 }

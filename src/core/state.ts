@@ -40,7 +40,7 @@ export function signalFromExitCode(exitCode: number): string | null {
 export function reconcileJobState(input: ReconcileInput): Outcome {
   const { recorded } = input;
   // an ended job keeps what was recorded when it ended
-  if (recorded.state !== 'running') {
+  if (!isRunning(recorded.state)) {
     const { jobId: _jobId, ...outcome } = recorded;
     return outcome;
   }
@@ -56,7 +56,44 @@ export function reconcileJobState(input: ReconcileInput): Outcome {
   return { state: input.killRequested ? 'killed' : 'lost', exitCode: null, signal: null, endedAt: null };
 }
 
+// The predicates every other module asks instead of comparing state names, so that a
+// new state is placed once, here.
+
+// A job whose agent runs now (the window is there and the agent has not exited).
+export function isRunning(state: JobState): boolean {
+  return state === 'running';
+}
+
 // A job that has not ended yet: wait keeps waiting, rm and dispatch keep off.
 export function isLive(state: JobState): boolean {
   return state === 'running' || state === 'starting';
+}
+
+// A job that will not run again by itself: clean may remove it, a rerun may reuse its name.
+export function isEnded(state: JobState): boolean {
+  return state === 'done' || state === 'failed' || state === 'killed' || state === 'lost';
+}
+
+// An ended job whose outcome is known for good: it is written into job.json and the index
+// keeps it (lost is derived on every read, never written: the server may come back).
+export function isFinal(state: JobState): boolean {
+  return state === 'done' || state === 'failed' || state === 'killed';
+}
+
+// A job whose window went away without an exit record (derived on every read, never written).
+export function isLost(state: JobState): boolean {
+  return state === 'lost';
+}
+
+export function isDone(state: JobState): boolean {
+  return state === 'done';
+}
+
+export function isFailed(state: JobState): boolean {
+  return state === 'failed';
+}
+
+// A record that could not be read: nothing acts on it but rm --force.
+export function isCorrupt(state: JobState): boolean {
+  return state === 'corrupt';
 }

@@ -1,12 +1,13 @@
 // The only module that owns the job workspaces on disk: paths, atomic writes, listing.
 import {
-  closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync,
-  renameSync, rmSync, statSync, writeSync, appendFileSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync,
+  realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync, appendFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RuntimeError } from './errors.js';
 import { printable } from './format.js';
 import { checkJobName } from './names.js';
+import { sleepSync } from './sleep.js';
 import type { ExitRecord, JobState } from './state.js';
 
 export type JobRecord = {
@@ -272,13 +273,18 @@ export function listJobNames(jobsDir: string): string[] {
   return entries.filter((entry) => entry.isDirectory() && checkJobName(entry.name) === null).map((entry) => entry.name);
 }
 
+// The hidden folders a jobs folder holds beside the workspaces (a job name never starts
+// with "."): workspaces being built, and the locks of job names.
+const STAGING_PREFIX = '.staging-';
+const LOCKS_FOLDER = '.locks';
+
 // Builds a new workspace in a hidden staging folder and renames it into place: readers
 // see no workspace or a whole one, and of two dispatches of one name exactly one wins.
 // False when the name was taken meanwhile.
 export function createWorkspaceAtomically(paths: WorkspacePaths, files: WorkspaceFiles, record: JobRecord): boolean {
   const jobsDir = dirname(paths.dir);
   ensureFolder(jobsDir);
-  const staging = mkdtempSync(join(jobsDir, `.staging-${basename(paths.dir)}-`));
+  const staging = mkdtempSync(join(jobsDir, `${STAGING_PREFIX}${basename(paths.dir)}-`));
   try {
     const stagingPaths = workspacePaths(staging);
     writeWorkspaceFiles(stagingPaths, files);
@@ -401,6 +407,166 @@ function appendToRegularFile(path: string, text: string): boolean {
 
 export function removeWorkspace(paths: WorkspacePaths): void {
   rmSync(paths.dir, { recursive: true, force: true });
+}
+
+// What a workspace holds (and the temp files of its atomic writes): a folder without
+// job.json that holds nothing else is a workspace a crash or a race left half-made.
+const WORKSPACE_ENTRY = /^(?:job\.json|task\.md|notes\.md|log(?:\.\d+)?\.txt|artifacts|\.run|\.\d+-[a-z0-9]+\.tmp)$/;
+
+// Why a folder must not be deleted as a job's workspace, or null when it may: only a plain
+// folder (never a symlink's target) with a job's name directly inside the jobs folder it
+// lies in. A folder without job.json is not one of ours (say, with the jobs folder set to
+// "."), unless `withoutRecord` names the jobs folder it lies in and it holds nothing but
+// workspace files (rm --force, for a workspace a crash or a race left half-made).
+export function deletionProblem(paths: WorkspacePaths, { withoutRecord }: { withoutRecord?: string } = {}): string | null {
+  const notPlain = 'it is not a plain folder inside the jobs folder';
+  try {
+    if (lstatSync(paths.dir).isSymbolicLink() || checkJobName(basename(paths.dir)) !== null) return notPlain;
+    if (realpathSync(dirname(paths.dir)) !== dirname(realpathSync(paths.dir))) return notPlain;
+    if (existsSync(paths.record)) return null;
+    const strangers = readdirSync(paths.dir).filter((entry) => !WORKSPACE_ENTRY.test(entry));
+    if (withoutRecord !== undefined && dirname(paths.dir) === withoutRecord && strangers.length === 0) return null;
+    const holds = strangers.length > 0 ? ` and holds files no job makes (${strangers.slice(0, 3).join(', ')})` : '';
+    return `it has no job.json${holds}, so it is not a job's workspace`;
+  } catch (error) {
+    return `it cannot be looked at (${(error as NodeJS.ErrnoException).code ?? error})`;
+  }
+}
+
+// a dispatch killed mid-way leaves its hidden staging folder; one this old is abandoned
+const STAGING_AGE_MS = 10 * 60 * 1000;
+
+// Removes the staging folders that dispatches killed mid-way left in a jobs folder.
+export function removeAbandonedStaging(jobsDir: string, now = Date.now()): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(jobsDir).filter((entry) => entry.startsWith(STAGING_PREFIX));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(jobsDir, entry);
+    try {
+      if (now - statSync(path).mtimeMs > STAGING_AGE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed by another clean meanwhile
+    }
+  }
+}
+
+// a holder that cannot be asked (its pid reused, its owner file unreadable) is taken
+// over after this long: no operation holds a name's lock nearly as long
+const NAME_LOCK_STALE_MS = 60_000;
+
+// Takes the lock of one job name, waiting up to waitMs: <jobsDir>/.locks/NAME, a folder
+// that holds its owner's pid. It lies outside the workspace, so removing the workspace
+// cannot take it away, and it exists before the workspace does. The folder is made
+// whole (with its owner) under another name and renamed into place: rename onto a
+// folder that is not empty fails, so exactly one taker wins. Returns its release, or
+// null when another process held it all that time.
+export function lockJobName(jobsDir: string, name: string, waitMs: number): (() => void) | null {
+  const locks = join(jobsDir, LOCKS_FOLDER);
+  const lock = join(locks, name);
+  const owner = `${process.pid} ${Math.random().toString(36).slice(2)}\n`;
+  const mine = stageLock(locks, name, owner);
+  const deadline = Date.now() + waitMs;
+  try {
+    for (;;) {
+      try {
+        renameSync(mine, lock);
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      }
+      if (!breakStaleLock(lock, locks) && Date.now() >= deadline) return null;
+      sleepSync(10);
+    }
+  } finally {
+    rmSync(mine, { recursive: true, force: true });
+  }
+  return () => {
+    // release only our own lock (one taken over as stale meanwhile is another's now),
+    // moved aside before it is deleted: emptied in place, the folder could be replaced by
+    // the next taker's between our unlink and our rmdir
+    if (readOwner(lock) !== owner) return;
+    const aside = join(locks, `.released-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      renameSync(lock, aside);
+    } catch {
+      return;
+    }
+    rmSync(aside, { recursive: true, force: true });
+    // the locks folder goes with its last lock: a jobs folder holds nothing it needs not
+    try {
+      rmdirSync(locks);
+    } catch {
+      // another name is locked, or being locked
+    }
+  };
+}
+
+// A lock folder holding its owner, under a temporary name inside the locks folder (made
+// again if the last release removed it meanwhile).
+function stageLock(locks: string, name: string, owner: string): string {
+  for (let attempt = 0; ; attempt++) {
+    ensureFolder(locks);
+    try {
+      const staged = mkdtempSync(join(locks, `.${name}-`));
+      writeFileSync(join(staged, 'owner'), owner, { mode: 0o600 });
+      return staged;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
+  }
+}
+
+function readOwner(lock: string): string | null {
+  try {
+    return readFileSync(join(lock, 'owner'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+// Removes a lock whose owner died without releasing it (a SIGKILL); true if it did.
+function breakStaleLock(lock: string, locks: string): boolean {
+  const owner = readOwner(lock);
+  if (!isStaleOwner(lock, owner)) return false;
+  // moved aside first: of two takers that both saw it stale, one moves it; the other
+  // finds nothing (or the winner's fresh lock, which it puts back)
+  const aside = join(locks, `.stale-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return false;
+  }
+  if (readOwner(aside) !== owner) {
+    try {
+      renameSync(aside, lock);
+      return false;
+    } catch {
+      // the name is locked again meanwhile: the lock we moved is gone either way
+    }
+  }
+  rmSync(aside, { recursive: true, force: true });
+  return true;
+}
+
+function isStaleOwner(lock: string, owner: string | null): boolean {
+  const pid = owner === null ? NaN : Number(owner.split(' ')[0]);
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+  }
+  try {
+    return Date.now() - statSync(lock).mtimeMs > NAME_LOCK_STALE_MS;
+  } catch {
+    return false;
+  }
 }
 
 // Keeps the jobs folder out of git through .git/info/exclude (never .gitignore, which is shared).

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
 import type { ExitRecord } from './state.js';
+import { parseWrapperArgs } from './wrapper-args.js';
 import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
@@ -114,18 +115,6 @@ function isSupported(version: [number, number] | null): boolean {
   return version !== null && (version[0] > major || (version[0] === major && version[1] >= minor));
 }
 
-// Matches the job id and the encoded workspace in the start command of a pane that
-// runs our wrapper: `run-job.sh ID WORKSPACE_BASE64URL WORKSPACE NODE`. The wrapper's
-// path is the first word, quoted as tmux quotes an argument (args_escape): in "…" with
-// \-escapes when it holds a space, ', #, ;, $, {, } or %; else in '…' when it holds ";
-// else bare with \-escapes. The id and the encoded workspace never need quoting.
-const WRAPPER_ARGS = /^(?:'[^']*'|"(?:[^"\\]|\\.)*"|(?:[^ '"\\]|\\.)+)(?<=run-job\.sh['"]?) ([0-9a-f]{16}) ([A-Za-z0-9_-]+)(?: |$)/;
-
-// The workspace as a word tmux never quotes, so the start command gives it back exactly.
-export function encodeJobDir(dir: string): string {
-  return Buffer.from(dir).toString('base64url');
-}
-
 // Reads the options and every pane of one server in a single tmux call (made already,
 // alongside node's start, when the shell side prefetched it).
 export function queryServer(socket: string, env: NodeJS.ProcessEnv = process.env): ServerState {
@@ -182,7 +171,7 @@ function splitRecords(stdout: string): string[] {
 
 function parsePaneLine(line: string): PaneInfo {
   const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand] = line.split(SEP);
-  const wrapper = WRAPPER_ARGS.exec(startCommand ?? '');
+  const wrapper = parseWrapperArgs(startCommand ?? '');
   return {
     paneId: paneId ?? '',
     windowId: windowId ?? '',
@@ -190,8 +179,8 @@ function parsePaneLine(line: string): PaneInfo {
     panePid: Number(pid),
     dead: dead === '1',
     piping: piping === '1',
-    jobId: wrapper ? wrapper[1]! : null,
-    jobDir: wrapper ? Buffer.from(wrapper[2]!, 'base64url').toString() : '',
+    jobId: wrapper ? wrapper.jobId : null,
+    jobDir: wrapper ? wrapper.jobDir : '',
     exit: wrapper && exit ? parsePaneExit(exit) : null,
   };
 }

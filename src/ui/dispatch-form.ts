@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import prompts from 'prompts';
-import { dispatchJob } from '../commands/dispatch.js';
 import { checkJobName, slugFromTask } from '../core/names.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
+import { dispatchJob } from '../core/lifecycle.js';
 import { isLive } from '../core/state.js';
 import { findProjectRoot, listJobNames } from '../core/store.js';
 import { findProgram, programProblem } from '../core/program.js';
@@ -103,7 +103,8 @@ export async function runDispatchForm(cwd: string): Promise<number> {
     const problem = agentProblem(context(), target.panePid);
     if (problem) throw new Error(`job-runner: ${problem}`);
     const { window } = dispatchJob(
-      { name: jobName, task: Buffer.from(task), dir: cwd, force: false, session: target.session },
+      context(),
+      { name: jobName, task: Buffer.from(task), force: false, callerSession: target.session },
       paneEnvironment(target.panePid),
     );
     if (context().options.focus === 'on') switchClientToWindow(context().socket, window.windowId, target.client);

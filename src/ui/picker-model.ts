@@ -1,6 +1,7 @@
 // The picker's pure parts: order, filter and rows.
 import { formatExit, printable } from '../core/format.js';
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
+import { isCorrupt } from '../core/state.js';
 
 // A job as the picker holds it: name and age at hand, the rest parsed when shown (a
 // picker over 1,000 jobs draws 40 of them).
@@ -34,7 +35,7 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   const rows = jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
     const exit = job.exitCode !== null && job.exitCode !== 0 ? ` ${formatExit(job.exitCode, job.signal)}` : '';
-    const note = job.state === 'corrupt' ? (job.problem ?? '') : (job.note ?? '');
+    const note = isCorrupt(job.state) ? (job.problem ?? '') : (job.note ?? '');
     return { job, state: printable(job.state) + exit, note: printable(note) };
   });
   let stateWidth = 9;

@@ -1,12 +1,10 @@
 // The prefix+L popup: every job, filterable, with actions on the selected one.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { dispatchJob } from '../commands/dispatch.js';
-import { stopJob } from '../commands/kill.js';
-import { removeJobWorkspace } from '../commands/rm.js';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { printable } from '../core/format.js';
-import { isLive } from '../core/state.js';
+import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
+import { isLive, isRunning } from '../core/state.js';
 import { workspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
@@ -157,17 +155,17 @@ class Picker {
     const paths = workspacePaths(job.dir);
     switch (key) {
       case 'l':
-        return this.showInPager(job.state === 'running' ? ['-R', '+F', paths.log] : ['-R', '+G', paths.log]);
+        return this.showInPager(isRunning(job.state) ? ['-R', '+F', paths.log] : ['-R', '+G', paths.log]);
       case 'n':
         return this.showInPager(['+G', paths.notes]);
       case 'a':
         return this.showInPager(['-'], listArtifacts(paths.artifacts));
       case 'k':
-        if (job.state !== 'running') {
+        if (!isRunning(job.state)) {
           this.message = `${job.name} is not running (${job.state})`;
           return;
         }
-        this.confirm = { question: `kill ${job.name}?`, action: async () => `${job.name}: ${(await stopJob(this.context, job)).state}` };
+        this.confirm = { question: `kill ${job.name}?`, action: async () => `${job.name}: ${(await killJob(this.context, job)).state}` };
         return;
       case 'r':
         if (isLive(job.state)) {
@@ -181,7 +179,7 @@ class Picker {
           this.message = `${job.name} is running: kill it first (k), then remove it`;
           return;
         }
-        this.confirm = { question: `remove ${job.name} and its log, notes and artifacts?`, action: () => removeJobWorkspace(job) };
+        this.confirm = { question: `remove ${job.name} and its log, notes and artifacts?`, action: () => describeRemoval(removeEndedJob(this.context, job.dir)!) };
         return;
       default:
         this.message = `unknown key; ${FOOTER}`;
@@ -190,8 +188,11 @@ class Picker {
 
   private rerun(job: JobView): string {
     const task = readFileSync(workspacePaths(job.dir).task);
+    // a job of another project (its window is on this server) reruns in its own
+    const context = job.root === this.context.root ? this.context : loadContext(job.root, process.env);
     dispatchJob(
-      { name: job.name, task, command: job.command, dir: job.root, force: true, session: this.target().session },
+      context,
+      { name: job.name, task, command: job.command, force: true, callerSession: this.target().session },
       paneEnvironment(this.target().panePid),
     );
     return `${job.name}: running again (previous log kept as log.1.txt)`;

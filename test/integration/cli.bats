@@ -223,7 +223,9 @@ load helpers
   "$JR" wait ghost
   "$JR" rm ghost
   run "$JR" list
-  refute_output --partial ghost
+  # no job row: its window only, named apart with how to close it
+  refute_line --regexp '^ghost '
+  assert_line --regexp '^window @[0-9]+ \(job ghost\) has no workspace any more'
   run "$JR" rm ghost
   assert_failure 2
   assert_output --partial "no job named ghost"

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reconcileJobState, signalFromExitCode, type ReconcileInput } from '../../../src/core/state.js';
 
@@ -46,5 +48,37 @@ describe('signalFromExitCode', () => {
     [0, null], [1, null], [128, null], [129, 'SIGHUP'], [130, 'SIGINT'], [143, 'SIGTERM'], [158, 'signal 30'], [255, null],
   ])('%i -> %s', (code, signal) => {
     expect(signalFromExitCode(code)).toBe(signal);
+  });
+});
+
+// state.ts owns the meaning of each state: a new state is placed once, in its predicates,
+// and no other module decides by a state's name.
+describe('state names outside state.ts', () => {
+  const STATE = String.raw`['"\x60](?:queued|starting|running|done|failed|killed|lost|corrupt)['"\x60]`;
+  const COMPARISONS = [
+    new RegExp(String.raw`[!=]==?\s*${STATE}`),
+    new RegExp(String.raw`${STATE}\s*[!=]==?`),
+    new RegExp(String.raw`case\s+${STATE}\s*:`),
+    new RegExp(String.raw`new Set\(\[[^\]]*${STATE}`),
+    new RegExp(String.raw`\[[^\]]*${STATE}[^\]]*\]\.(?:includes|indexOf)\(`),
+  ];
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    );
+  }
+
+  it('no file but src/core/state.ts compares a state name', () => {
+    const src = join(__dirname, '../../../src');
+    const found = sources(src)
+      .filter((file) => file !== join(src, 'core', 'state.ts'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ at: `${file.slice(src.length + 1)}:${i + 1}`, line: line.trim() }))
+          .filter(({ line }) => !line.startsWith('//') && COMPARISONS.some((pattern) => pattern.test(line))),
+      );
+    expect(found).toEqual([]);
   });
 });

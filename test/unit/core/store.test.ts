@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  createWorkspaceAtomically, excludeFromGit, findProjectRoot, lastNoteLine, listJobNames, readExitRecord, readFileTail, readJobRecord,
-  readRegularFile, rotateForRerun, workspacePaths, writeFileAtomically, writeWorkspaceFiles,
+  createWorkspaceAtomically, deletionProblem, excludeFromGit, findProjectRoot, lastNoteLine, listJobNames, lockJobName, readExitRecord,
+  readFileTail, readJobRecord, readRegularFile, removeAbandonedStaging, rotateForRerun, workspacePaths, writeFileAtomically,
+  writeWorkspaceFiles,
 } from '../../../src/core/store.js';
 
 let dir: string;
@@ -235,5 +236,78 @@ describe('writeWorkspaceFiles', () => {
     mkfifo(fifo.notes);
     writeWorkspaceFiles(fifo, files);
     expect(lstatSync(fifo.notes).isFile()).toBe(true);
+  });
+});
+
+describe('lockJobName', () => {
+  const jobsDir = () => join(dir, 'jobs');
+
+  it('has one holder at a time, and a release frees it', () => {
+    const release = lockJobName(jobsDir(), 'a', 0);
+    expect(release).not.toBeNull();
+    // another name is another lock
+    expect(lockJobName(jobsDir(), 'b', 0)).not.toBeNull();
+    release!();
+    expect(lockJobName(jobsDir(), 'a', 0)).not.toBeNull();
+  });
+
+  it('is refused while a living process holds it, and leaves no temporary folder', () => {
+    mkdirSync(join(jobsDir(), '.locks', 'a'), { recursive: true });
+    // pid 1 never dies
+    writeFileSync(join(jobsDir(), '.locks', 'a', 'owner'), '1 token\n');
+    expect(lockJobName(jobsDir(), 'a', 0)).toBeNull();
+    expect(readdirSync(join(jobsDir(), '.locks'))).toEqual(['a']);
+  });
+
+  it('takes over the lock of a process that died holding it', () => {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    mkdirSync(join(jobsDir(), '.locks', 'a'), { recursive: true });
+    writeFileSync(join(jobsDir(), '.locks', 'a', 'owner'), `${child.stdout} token\n`);
+    const release = lockJobName(jobsDir(), 'a', 0);
+    expect(release).not.toBeNull();
+    expect(readFileSync(join(jobsDir(), '.locks', 'a', 'owner'), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    release!();
+    // the locks folder goes with its last lock
+    expect(existsSync(join(jobsDir(), '.locks'))).toBe(false);
+  });
+});
+
+describe('deletionProblem', () => {
+  const jobsDir = () => join(dir, 'jobs');
+  const folder = (name: string, files: string[]) => {
+    const path = join(jobsDir(), name);
+    mkdirSync(path, { recursive: true });
+    for (const file of files) writeFileSync(join(path, file), 'x');
+    return workspacePaths(path);
+  };
+
+  it.each([
+    ['a workspace with its record', ['job.json', 'notes.md'], false, null],
+    ['a folder without job.json', ['notes.md'], false, /has no job\.json/],
+    ['a half-made workspace, with rm --force', ['notes.md', 'log.1.txt', '.123-abc.tmp'], true, null],
+    ['a folder of other files, even with rm --force', ['notes.md', 'main.c'], true, /main\.c/],
+  ])('%s', (_label, files, force, problem) => {
+    const paths = folder('x', files as string[]);
+    const found = deletionProblem(paths, force ? { withoutRecord: jobsDir() } : {});
+    if (problem === null) expect(found).toBeNull();
+    else expect(found).toMatch(problem as RegExp);
+  });
+
+  it('refuses a symlink, wherever it points', () => {
+    const target = folder('real', ['job.json']);
+    symlinkSync(target.dir, join(jobsDir(), 'link'));
+    expect(deletionProblem(workspacePaths(join(jobsDir(), 'link')))).toMatch(/not a plain folder/);
+  });
+});
+
+describe('removeAbandonedStaging', () => {
+  it('removes only old staging folders', () => {
+    const jobsDir = join(dir, 'jobs');
+    mkdirSync(join(jobsDir, '.staging-a-1'), { recursive: true });
+    mkdirSync(join(jobsDir, 'a'), { recursive: true });
+    removeAbandonedStaging(jobsDir, Date.now());
+    expect(readdirSync(jobsDir).sort()).toEqual(['.staging-a-1', 'a']);
+    removeAbandonedStaging(jobsDir, Date.now() + 11 * 60 * 1000);
+    expect(readdirSync(jobsDir)).toEqual(['a']);
   });
 });

@@ -1,0 +1,389 @@
+// Job operations: dispatch (and rerun), kill and remove. Each takes the Context its
+// caller loaded and never builds one; the CLI verbs, the popups and the demo share them.
+// Every operation that creates, reruns, kills or removes a workspace holds its name's
+// lock (store.ts) and asks tmux again once it holds it: what was read before may be
+// another command's past.
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
+import { refreshStatusCounts } from './counts.js';
+import { RuntimeError, UsageError } from './errors.js';
+import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
+import { checkJobName } from './names.js';
+import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
+import {
+  createWorkspaceAtomically, deletionProblem, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
+  rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
+  type WorkspacePaths,
+} from './store.js';
+import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
+import { wrapperArgv } from './wrapper-args.js';
+
+export type DispatchRequest = {
+  name: string;
+  task: Buffer;
+  command?: string | undefined;
+  force: boolean;
+  // the caller's session (a name or an id, "$3"): where the window goes when
+  // @job-runner-session is not set
+  callerSession?: string | undefined;
+};
+
+export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow };
+
+// long enough for a kill's grace period and its tmux calls: a command that waits for a
+// name's lock waits for the operation on it to end, not for a crash to be noticed
+const NAME_LOCK_WAIT_MS = 15_000;
+
+// Refuses a job name that breaks the rules, before anything is asked of tmux.
+export function requireJobName(verb: string, name: string): void {
+  const problem = checkJobName(name);
+  if (problem) throw new UsageError(`${verb}: ${problem}`);
+}
+
+// Runs fn holding the lock of the workspace dir's name (fn may be async: the lock is
+// released when its promise settles).
+function withNameLock<T>(verb: string, dir: string, fn: () => T): T {
+  const release = withFileSystemHelp(dir, () => lockJobName(dirname(dir), basename(dir), NAME_LOCK_WAIT_MS));
+  if (!release) {
+    throw new RuntimeError(`${verb}: job ${basename(dir)} is being started, stopped or removed by another command right now; try again in a moment`);
+  }
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(release) as T;
+  release();
+  return result;
+}
+
+// Forgets the panes read so far: the next look at a job asks tmux.
+function forgetPanes(context: Context): void {
+  context.panesBySocket.clear();
+}
+
+// The status line counts what exists; a failure to recount must not fail the operation
+// that changed it (the next change recounts).
+export function recount(context: Context): void {
+  try {
+    refreshStatusCounts(context);
+  } catch {
+    // the tmux server went away or refused the options
+  }
+}
+
+// Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
+export function dispatchJob(context: Context, request: DispatchRequest, env: NodeJS.ProcessEnv): DispatchedJob {
+  requireJobName('dispatch', request.name);
+  const command = (request.command ?? context.options.command).trim();
+  if (command === '') throw new UsageError('dispatch: the agent command is empty (check --command or @job-runner-command)');
+  const session = chooseSession(context, request.callerSession);
+  const paths = workspacePaths(join(context.jobsDir, request.name));
+  return withNameLock('dispatch', paths.dir, () => {
+    const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
+    const record = buildJobRecord(context, paths, request.name, request.task, command);
+    const files = buildWorkspaceFiles(context, paths, record, request.task, command, env, previous !== null);
+    writeJobWorkspace(paths, record, files, previous);
+    return openWindowOrRollBack(context, paths, record, previous, session);
+  });
+}
+
+// The record of a new run: state running, a fresh id, this process as its dispatcher.
+function buildJobRecord(context: Context, paths: WorkspacePaths, name: string, task: Buffer, command: string): JobRecord {
+  const now = new Date().toISOString();
+  return {
+    version: 1,
+    id: newJobId(),
+    name,
+    state: 'running',
+    exitCode: null,
+    signal: null,
+    root: context.root,
+    dir: paths.dir,
+    command,
+    task: task.toString('utf8'),
+    promptVia: 'argument',
+    socket: context.socket,
+    dispatcherPid: process.pid,
+    createdAt: now,
+    startedAt: now,
+    endedAt: null,
+  };
+}
+
+// What the workspace holds for the wrapper and the user; sets how the prompt travels.
+function buildWorkspaceFiles(
+  context: Context, paths: WorkspacePaths, record: JobRecord, task: Buffer, command: string, env: NodeJS.ProcessEnv, rerun: boolean,
+): WorkspaceFiles {
+  const built = buildPrompt(context.options.prompt, task, {
+    name: record.name,
+    notes: paths.notes,
+    artifacts: paths.artifacts,
+    workspace: paths.dir,
+    log: paths.log,
+    root: context.root,
+    taskFile: paths.task,
+  }, parsePromptVia(context.options.promptVia));
+  record.promptVia = built.via;
+  return { task, notesHeader: notesHeader(record, rerun), prompt: built.prompt, command, env: serializeEnvironment(env) };
+}
+
+// A new workspace appears whole (staging + rename); a rerun rewrites its files in place.
+function writeJobWorkspace(paths: WorkspacePaths, record: JobRecord, files: WorkspaceFiles, previous: JobRecord | null): void {
+  withFileSystemHelp(paths.dir, () => {
+    if (previous) {
+      rotateForRerun(paths);
+      // job.json before notes.md: list's index trusts an ended job while its notes.md
+      // is unchanged, so the record must say "running" before notes.md changes
+      writeJobRecord(paths, record);
+      writeWorkspaceFiles(paths, files);
+    } else if (!createWorkspaceAtomically(paths, files, record)) {
+      throw new UsageError(`dispatch: job ${record.name} was just created by another dispatch; choose another name`);
+    }
+  });
+}
+
+// Opens the job's window; if that fails, undoes the workspace written for it.
+function openWindowOrRollBack(
+  context: Context, paths: WorkspacePaths, record: JobRecord, previous: JobRecord | null, session: string | null,
+): DispatchedJob {
+  try {
+    excludeFromGit(context.root, context.jobsDir);
+    const window = openJobWindow({
+      socket: context.socket,
+      session,
+      windowName: record.name,
+      cwd: context.root,
+      argv: wrapperArgv(record.id, paths.dir, process.execPath),
+    });
+    return { paths, window };
+  } catch (error) {
+    if (previous) {
+      // the old record back; the wrapper never ran, so its files (the saved environment
+      // holds secrets) go
+      writeJobRecord(paths, previous);
+      rmSync(paths.run, { recursive: true, force: true });
+    } else {
+      removeWorkspace(paths);
+    }
+    throw error;
+  }
+}
+
+// A random 16-hex job id, from /dev/urandom: node:crypto is slow to load for 8 bytes;
+// it is the fallback where there is no /dev/urandom.
+function newJobId(): string {
+  const bytes = Buffer.alloc(8);
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(fd, bytes, 0, 8, null) === 8) return bytes.toString('hex');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not Linux or macOS
+  }
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(8).toString('hex');
+}
+
+// An existing workspace may be reused only by a finished job and only with --force.
+// Called under the name's lock: whether the job runs is asked of tmux now.
+function refuseUnlessRerunnable(context: Context, paths: WorkspacePaths, request: DispatchRequest): JobRecord {
+  forgetPanes(context);
+  const job = viewJob(context, paths.dir);
+  if (isLive(job.state)) {
+    const where = job.window ? ` in window ${job.window} (session ${job.session})` : '';
+    throw new UsageError(
+      `dispatch: job ${request.name} is running${where}; choose another name, or stop it with: job-runner kill ${request.name}`,
+    );
+  }
+  if (!request.force) {
+    throw new UsageError(
+      `dispatch: job ${request.name} already exists (${job.state}); run it again with --force (log.txt is kept as log.1.txt) or remove it with: job-runner rm ${request.name}`,
+    );
+  }
+  const read = readJobRecord(paths);
+  if (!read.ok) {
+    throw new UsageError(`dispatch: job ${request.name} has a broken record (${read.reason}); remove it with: job-runner rm --force ${request.name}`);
+  }
+  return read.record;
+}
+
+// The session for job windows: the option, else the caller's session, else "jobs"
+// (null: the session of the calling pane, for a command run inside tmux).
+export function chooseSession(context: Context, callerSession?: string): string | null {
+  const session = context.options.session;
+  // tmux would turn "." and ":" into "_" and never find the session by its name again
+  if (/[.:]/.test(session)) {
+    throw new UsageError(`@job-runner-session ${JSON.stringify(session)}: a tmux session name cannot contain "." or ":"`);
+  }
+  if (session !== '') return session;
+  if (callerSession) return callerSession;
+  return context.insideTmux ? null : 'jobs';
+}
+
+// The seed of notes.md; its lines are headings and quotes, which `list` never shows as a note.
+function notesHeader(record: JobRecord, rerun: boolean): string {
+  const firstLine = record.task.trim().split('\n')[0]!.slice(0, 200);
+  if (rerun) return `\n## Run again\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
+  return `# Job ${record.name}\n\n> Task: ${firstLine}\n> Started: ${record.createdAt}\n\n`;
+}
+
+const GRACE_MS = 5000;
+const KILL_POLL_MS = 50;
+
+// Stops a running job: its agent gets SIGTERM (SIGKILL after the grace period); the job
+// ends as "killed" with its exit code and its window stays.
+export async function killJob(context: Context, job: JobView): Promise<JobView> {
+  const stopped = await withNameLock('kill', job.dir, async () => {
+    forgetPanes(context);
+    const now = viewJob(context, job.dir);
+    requireReadable(now);
+    if (!isRunning(now.state)) throw new RuntimeError(`job ${now.name} is not running (${now.state})`);
+    return stopRunningJob(context, now);
+  });
+  recount(context);
+  return stopped;
+}
+
+// Marks the kill as requested, then signals the job's process group (the wrapper records
+// the exit). Called under the name's lock, with a job tmux has just shown running.
+async function stopRunningJob(context: Context, job: JobView): Promise<JobView> {
+  const paths = workspacePaths(job.dir);
+  const read = readJobRecord(paths);
+  const pane = read.ok ? findJobPane(context, read.record) : null;
+  if (!read.ok || !pane) return viewJob(context, job.dir);
+  markKillRequested(paths);
+  // tmux makes the pane's first process a session and group leader: -pid reaches the agent too
+  signalGroup(pane.panePid, 'SIGTERM');
+  const deadline = Date.now() + GRACE_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, KILL_POLL_MS));
+    forgetPanes(context);
+    const now = viewJob(context, job.dir, { withNote: false });
+    if (!isRunning(now.state)) return viewJob(context, job.dir);
+  }
+  // asked again right before: an agent that ended meanwhile keeps its exit code and its
+  // window (the wrapper leaves a shell there), and a pane that is not the one we signalled
+  // is not ours to kill
+  forgetPanes(context);
+  const last = viewJob(context, job.dir, { withNote: false });
+  const paneNow = findJobPane(context, read.record);
+  if (isRunning(last.state) && paneNow && paneNow.panePid === pane.panePid) {
+    // the agent ignored SIGTERM: end it and its window for good
+    signalGroup(pane.panePid, 'SIGKILL');
+    killWindow(job.socket, pane.windowId);
+  }
+  forgetPanes(context);
+  return viewJob(context, job.dir);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+export type RemoveOptions = {
+  // a live job is killed first; a workspace without a readable record is removed too
+  force?: boolean;
+  // the window of the removed job (ended: its shell) is closed as well
+  closeWindow?: boolean;
+  // a job that has not ended (live, or unreadable) is passed over (null) instead of
+  // refused (clean)
+  skipUnended?: boolean;
+  // recount the status line after it (clean recounts once, after all)
+  recount?: boolean;
+};
+
+export type Removal = { dir: string; name: string; state: JobState; window: string | null; windowClosed: boolean };
+
+// Removes an ended job's workspace (and with closeWindow its window); a live one is
+// refused, or passed over with skipUnended.
+export function removeEndedJob(context: Context, dir: string, options: RemoveOptions = {}): Removal | null {
+  const removal = withNameLock('rm', dir, () => {
+    forgetPanes(context);
+    const job = viewJob(context, dir, { withNote: false });
+    if (options.skipUnended && !isEnded(job.state)) return null;
+    if (isLive(job.state)) {
+      throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
+    }
+    return removeLocked(context, job, options);
+  });
+  if (removal && options.recount !== false) recount(context);
+  return removal;
+}
+
+// Removes a job's workspace; with force a live job is killed first and a broken one
+// (no readable record) removed as it is.
+export async function removeJob(context: Context, dir: string, options: RemoveOptions = {}): Promise<Removal> {
+  const removal = await withNameLock('rm', dir, async () => {
+    forgetPanes(context);
+    let job = viewJob(context, dir, { withNote: false });
+    if (isCorrupt(job.state) && !options.force) {
+      throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
+    }
+    if (isLive(job.state)) {
+      if (!options.force) throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
+      job = await stopRunningJob(context, job);
+      if (isLive(job.state)) throw new RuntimeError(`job ${job.name} did not stop; its window is ${job.window ?? 'gone'}; nothing was removed`);
+    }
+    return removeLocked(context, job, options);
+  });
+  if (options.recount !== false) recount(context);
+  return removal;
+}
+
+// Deletes the workspace of a job that has ended, under its name's lock.
+function removeLocked(context: Context, job: JobView, options: RemoveOptions): Removal {
+  const paths = workspacePaths(job.dir);
+  if (!existsSync(paths.dir)) throw new RuntimeError(`job ${job.name}: ${paths.dir} was removed meanwhile`);
+  const problem = deletionProblem(paths, options.force ? { withoutRecord: context.jobsDir } : {});
+  if (problem) throw new RuntimeError(`refusing to delete ${paths.dir}: ${problem}`);
+  removeWorkspace(paths);
+  const window = job.window;
+  if (window && options.closeWindow) killWindow(job.socket, window);
+  return { dir: paths.dir, name: job.name, state: job.state, window, windowClosed: Boolean(window && options.closeWindow) };
+}
+
+// "removed DIR", with what became of its window (and with withState the job's state):
+// "removed …/x (done, window @8 left open)".
+export function describeRemoval(removal: Removal, { withState = false } = {}): string {
+  const notes = [
+    ...(withState ? [removal.state] : []),
+    ...(removal.window ? [`window ${removal.window} ${removal.windowClosed ? 'closed' : 'left open'}`] : []),
+  ];
+  return `removed ${removal.dir}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
+// Closes the job windows named NAME whose workspace is gone; a window whose wrapper still
+// runs (its agent may be at work) is refused. Returns the windows closed.
+export function closeOrphanWindows(context: Context, name: string): string[] {
+  forgetPanes(context);
+  const orphans = orphanPanes(context).filter((pane) => basename(pane.jobDir) === name);
+  const working = orphans.filter((pane) => wrapperRuns(pane.panePid));
+  if (working.length > 0) {
+    throw new RuntimeError(
+      `window ${working[0]!.windowId} of job ${name} has no workspace but its agent may still run: look at it (tmux select-window -t ${working[0]!.windowId}) and close it there`,
+    );
+  }
+  for (const pane of orphans) killWindow(context.socket, pane.windowId);
+  if (orphans.length > 0) recount(context);
+  return orphans.map((pane) => pane.windowId);
+}
+
+// Is the pane's first process still the job's wrapper (not yet the shell it leaves)?
+// Where /proc cannot tell, it is taken to run.
+function wrapperRuns(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/scripts/run-job.sh\0');
+  } catch {
+    return true;
+  }
+}
