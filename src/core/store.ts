@@ -458,6 +458,9 @@ export function removeAbandonedStaging(jobsDir: string, now = Date.now()): void 
 // over after this long: no operation holds a name's lock nearly as long
 const NAME_LOCK_STALE_MS = 60_000;
 
+// what a full or read-only disk answers to any new file
+const DISK_REFUSES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 // Takes the lock of one job name, waiting up to waitMs: <jobsDir>/.locks/NAME, a folder
 // that holds its owner's pid. It lies outside the workspace, so removing the workspace
 // cannot take it away, and it exists before the workspace does. The folder is made
@@ -468,7 +471,15 @@ export function lockJobName(jobsDir: string, name: string, waitMs: number): (() 
   const locks = join(jobsDir, LOCKS_FOLDER);
   const lock = join(locks, name);
   const owner = `${process.pid} ${Math.random().toString(36).slice(2)}\n`;
-  const mine = stageLock(locks, name, owner);
+  let mine: string;
+  try {
+    mine = stageLock(locks, name, owner);
+  } catch (error) {
+    // a disk that takes no file holds no lock either: the operation goes on, and what it
+    // must write fails with its own message (a kill of a job that ended needs no disk)
+    if (DISK_REFUSES.has((error as NodeJS.ErrnoException).code ?? '')) return () => {};
+    throw error;
+  }
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {

@@ -214,12 +214,13 @@ other_user_project() {
   grep -q '## Run again' "$JOBS/linked/notes.md"
 }
 
-@test "a file-system failure no verb foresaw is a sentence, not 'unexpected error'" {
+@test "a file where a workspace should be is a sentence, not 'unexpected error'" {
   mkdir -p "$JOBS"
   echo x >"$JOBS/afile"
   run jr dispatch afile "t" --command "$AGENT exit 0" --force
-  assert_failure 1
-  assert_output "job-runner: cannot create the folder $JOBS/afile/.dispatch-lock: a part of the path is a file, not a folder (ENOTDIR); check that path, then try again"
+  assert_failure 2
+  assert_output "job-runner: dispatch: job afile has a broken record (job.json cannot be read: a part of the path is a file, not a folder (ENOTDIR)); remove it with: job-runner rm --force afile"
+  [ "$(cat "$JOBS/afile")" = x ]
 }
 
 @test "notes prints a notes.md larger than a string can hold" {
