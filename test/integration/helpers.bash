@@ -31,10 +31,22 @@ start_server() {
 
 no_server() { ! tmux list-sessions >/dev/null 2>&1; }
 
+# Kills the test's server and waits until its process has exited: a client that
+# connects to a server still on its way out fails with "server exited unexpectedly"
+# (seen under load), and no answer to list-sessions does not mean that much.
+kill_server() {
+  local pid
+  pid=$(tmux display-message -p '#{pid}' 2>/dev/null)
+  tmux kill-server 2>/dev/null || true
+  [ -z "$pid" ] || wait_until process_gone "$pid"
+  wait_until no_server
+}
+
+process_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # Kills the server and starts a new one once the old one is gone.
 restart_server() {
-  tmux kill-server
-  wait_until no_server
+  kill_server
   start_server
 }
 

@@ -75,10 +75,11 @@ load helpers
   wait_until grep -q working "$(workspace one)/log.txt"
   wait_until grep -q working "$(workspace two)/log.txt"
   echo "progress line" >>"$(workspace one)/notes.md"
+  server=$(tmux display-message -p '#{pid}')
   tmux kill-server
   # with no server at all, nothing can be running
   assert_equal "$(job_field one state)" lost
-  wait_until no_server
+  wait_until process_gone "$server"
   start_server
   # the new server reuses pane ids %0, %1...: a job must not mistake one for its own
   tmux new-window -d -t main

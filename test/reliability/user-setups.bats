@@ -30,8 +30,7 @@ install_plugin_at() {
 }
 
 @test "destroy-unattached on in the user's config: a dispatch from outside tmux keeps its session and its job" {
-  tmux kill-server
-  wait_until no_server
+  kill_server
   echo 'set -g destroy-unattached on' >"$HOME/.tmux.conf"
   "$JR" dispatch kept "t" --command "$AGENT sleep"
   assert_equal "$(job_field kept state)" running
@@ -106,8 +105,7 @@ check_jobs_work() {
   done
   # destroy-unattached inside tmux: the calling session is attached from its start, as a user's is
   printf 'set -g destroy-unattached on\n' >"$HOME/.tmux.conf"
-  tmux kill-server
-  wait_until no_server
+  kill_server
   OUTER="outer-$BATS_TEST_NUMBER"
   tmux -L "$OUTER" -f /dev/null new-session -d -x 160 -y 45 "env -u TMUX tmux new-session -s main"
   wait_until client_attached
@@ -118,15 +116,13 @@ check_jobs_work() {
 # A fresh server that loads the user's config (HOME is the test's own).
 restart_with_config() {
   printf '%s\n' "$1" >"$HOME/.tmux.conf"
-  tmux kill-server 2>/dev/null || true
-  wait_until no_server
+  kill_server
   tmux new-session -d -s main -x 200 -y 50
 }
 
 @test "without a UTF-8 locale (LANG unset, as in cron and containers) jobs are found and status-left keeps its characters" {
   # the whole server and every client in the C locale
-  tmux kill-server
-  wait_until no_server
+  kill_server
   unset LANG LC_ALL LC_CTYPE
   tmux -f /dev/null new-session -d -s main -x 200 -y 50
   tmux set -g status-left 'é⚙ #{job_runner_running}'
