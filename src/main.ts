@@ -51,9 +51,9 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
     // the command ran): the path and the reason in words, not a stack
     const { code, path, syscall } = error as NodeJS.ErrnoException;
     if (code && path && !io.env.JOB_RUNNER_DEBUG) {
-      const { describeFileSystemError } = require('./core/store.js') as typeof import('./core/store.js');
+      const { fileErrorInWords } = require('./core/file-errors.js') as typeof import('./core/file-errors.js');
       const action = (syscall && FILE_ACTIONS[syscall]) ?? 'use';
-      io.err(`job-runner: cannot ${action} ${path}: ${describeFileSystemError(error)}; check that path, then try again\n`);
+      io.err(`job-runner: cannot ${action} ${path}: ${fileErrorInWords(error)}; check that path, then try again\n`);
       return 1;
     }
     const detail = io.env.JOB_RUNNER_DEBUG ? (error as Error).stack : (error as Error).message;

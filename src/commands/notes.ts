@@ -3,7 +3,8 @@ import { closeSync, readSync } from 'node:fs';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
-import { describeFileSystemError, openRegularFile, workspacePaths } from '../core/store.js';
+import { fileErrorInWords } from '../core/file-errors.js';
+import { openRegularFile, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const notesSpec = {
@@ -25,7 +26,7 @@ export function runNotes(options: OptionsOf<typeof notesSpec>, positionals: Posi
   try {
     copyToEnd(opened.fd, io);
   } catch (error) {
-    throw new RuntimeError(`cannot read ${notes}: ${describeFileSystemError(error)}`);
+    throw new RuntimeError(`cannot read ${notes}: ${fileErrorInWords(error)}`);
   } finally {
     closeSync(opened.fd);
   }

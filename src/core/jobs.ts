@@ -2,13 +2,14 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
+import { fileErrorInWords } from './file-errors.js';
 import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
 import { isCorrupt, isFinal, isLost, isRunning, reconcileJobState, type JobState } from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
-  describeFileSystemError, findProjectRoot, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord, readJobRecord,
+  findProjectRoot, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord, readJobRecord,
   workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
@@ -200,7 +201,7 @@ function viewForListing(context: Context, dir: string): JobView {
     return viewJob(context, dir);
   } catch (error) {
     if (!(error as NodeJS.ErrnoException).code) throw error;
-    return corruptView(dir, `workspace unreadable: ${describeFileSystemError(error)}`);
+    return corruptView(dir, `workspace unreadable: ${fileErrorInWords(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { fileErrorCodeInWords, fileErrorInWords } from './file-errors.js';
 import { printable } from './format.js';
 import { checkJobName } from './names.js';
 import { sleepSync } from './sleep.js';
@@ -165,7 +166,7 @@ export function openRegularFile(path: string): { ok: true; fd: number; size: num
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
-    return { ok: false, problem: `cannot be read: ${describeFileSystemError(error)}` };
+    return { ok: false, problem: `cannot be read: ${fileErrorInWords(error)}` };
   }
   const stats = fstatSync(fd);
   if (stats.isFile()) return { ok: true, fd, size: stats.size };
@@ -186,7 +187,7 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
     while (length < buffer.length && (read = readSync(opened.fd, buffer, length, buffer.length - length, null)) > 0) length += read;
     return { ok: true, bytes: buffer.subarray(0, length) };
   } catch (error) {
-    return { ok: false, problem: `cannot be read: ${describeFileSystemError(error)}` };
+    return { ok: false, problem: `cannot be read: ${fileErrorInWords(error)}` };
   } finally {
     closeSync(opened.fd);
   }
@@ -268,7 +269,7 @@ export function listJobNames(jobsDir: string): string[] {
     entries = readdirSync(jobsDir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new RuntimeError(`cannot read the jobs folder ${jobsDir}: ${describeFileSystemError(error)}`);
+    throw new RuntimeError(`cannot read the jobs folder ${jobsDir}: ${fileErrorInWords(error)}`);
   }
   return entries.filter((entry) => entry.isDirectory() && checkJobName(entry.name) === null).map((entry) => entry.name);
 }
@@ -313,36 +314,16 @@ function ensureFolder(path: string): void {
   }
 }
 
-const FILE_SYSTEM_ERRORS: Record<string, string> = {
-  ENOENT: 'it does not exist',
-  EISDIR: 'a folder is in the way',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EEXIST: 'a file is in the way',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-};
-
-// A file-system failure in words, with its code: "permission denied (EACCES)".
-export function describeFileSystemError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code && code in FILE_SYSTEM_ERRORS) return `${FILE_SYSTEM_ERRORS[code]} (${code})`;
-  return code ?? (error as Error).message;
-}
-
 // Turns a file-system failure while writing a workspace into one line that says what and where.
 export function withFileSystemHelp<T>(where: string, action: () => T): T {
   try {
     return action();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (!code || !(code in FILE_SYSTEM_ERRORS)) throw error;
+    const words = fileErrorCodeInWords(code);
+    if (!words) throw error;
     const path = (error as NodeJS.ErrnoException).path ?? where;
-    throw new RuntimeError(`cannot write the job's workspace: ${FILE_SYSTEM_ERRORS[code]} (${code}, ${path}); nothing was created`);
+    throw new RuntimeError(`cannot write the job's workspace: ${words} (${code}, ${path}); nothing was created`);
   }
 }
 

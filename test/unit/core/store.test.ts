@@ -78,7 +78,7 @@ describe('readJobRecord', () => {
 
   it('reports a missing file, and refuses a FIFO, a device and a folder without blocking', () => {
     const paths = workspacePaths(dir);
-    expect(readJobRecord(paths)).toEqual({ ok: false, reason: 'job.json cannot be read: it does not exist (ENOENT)' });
+    expect(readJobRecord(paths)).toEqual({ ok: false, reason: 'job.json cannot be read: no such file (ENOENT)' });
     mkfifo(paths.record);
     expect(readJobRecord(paths)).toEqual({ ok: false, reason: 'job.json is a named pipe (FIFO), not a regular file' });
     const other = workspacePaths(join(dir, 'other'));
