@@ -3,9 +3,8 @@
 # escape sequences (colours, cursor moves, titles) are removed, CR line endings
 # become newlines, other control bytes are dropped. Every other byte, invalid
 # UTF-8 included, is kept. Runs under tmux pipe-pane: stdin is the pane's output.
-# usage: log-filter.pl [ENDED_MARKER] (created at the end of the input when the job has
-# not ended, i.e. has no exit record beside the marker yet: another pipe-pane took the
-# pane over)
+# usage: log-filter.pl [ENDED_MARKER EXIT_RECORD] (the marker is created at the end of the
+# input when the job has no exit record yet: another pipe-pane took the pane over)
 use strict;
 use warnings;
 use Fcntl qw(O_WRONLY O_CREAT);
@@ -93,9 +92,9 @@ my $rest = clean($carry);
 syswrite(STDOUT, $rest) if length $rest;
 # the job's own end closes the pipe after its exit record is written: no marker then, so a
 # workspace is left as the job left it; private like every file of the workspace
-if (@ARGV) {
-    (my $exit = $ARGV[0]) =~ s{[^/]*$}{exit};
-    if (!-e $exit && sysopen(my $marker, $ARGV[0], O_WRONLY | O_CREAT, 0600)) {
+if (@ARGV == 2) {
+    my ($ended, $exit) = @ARGV;
+    if (!-e $exit && sysopen(my $marker, $ended, O_WRONLY | O_CREAT, 0600)) {
         close($marker);
     }
 }

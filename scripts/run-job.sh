@@ -17,12 +17,13 @@ quote_into() { printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"; }
 # status line counts this one (in the same tmux call: the recount costs neither a
 # client of its own nor the dispatcher's time; failing to count stops nothing).
 start_log_capture() {
-  local filter="exec cat" command recount q_filter q_ended q_log q_node q_cli q_socket
+  local filter="exec cat" command recount q_filter q_ended q_exit q_log q_node q_cli q_socket
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape
   # sequences, and a pipe-pane that takes the pane over goes unnoticed
   quote_into q_filter "$here/log-filter.pl"
   quote_into q_ended "$run/capture-ended"
-  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter $q_ended"
+  quote_into q_exit "$run/exit"
+  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter $q_ended $q_exit"
   quote_into q_log "$ws/log.txt"
   command="$filter >> $q_log"
   # node starts lean (node-env.sh: the recount starts no agent); `|| true`: a failed

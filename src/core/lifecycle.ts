@@ -310,9 +310,9 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
   const removal = withNameLock('rm', dir, () => {
     forgetPanes(context);
     const job = viewJob(context, dir, { withNote: false });
-    if (options.skipUnended && !isEnded(job.state)) return null;
-    if (isLive(job.state)) {
-      throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
+    if (!isEnded(job.state)) {
+      if (options.skipUnended) return null;
+      throw unendedRefusal(job);
     }
     return removeLocked(context, job, options);
   });
@@ -326,11 +326,8 @@ export async function removeJob(context: Context, dir: string, options: RemoveOp
   const removal = await withNameLock('rm', dir, async () => {
     forgetPanes(context);
     let job = viewJob(context, dir, { withNote: false });
-    if (isCorrupt(job.state) && !options.force) {
-      throw new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
-    }
+    if (!isEnded(job.state) && !options.force) throw unendedRefusal(job);
     if (isLive(job.state)) {
-      if (!options.force) throw new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
       job = await stopRunningJob(context, job);
       if (isLive(job.state)) throw new RuntimeError(`job ${job.name} did not stop; its window is ${job.window ?? 'gone'}; nothing was removed`);
     }
@@ -338,6 +335,14 @@ export async function removeJob(context: Context, dir: string, options: RemoveOp
   });
   if (options.recount !== false) recount(context);
   return removal;
+}
+
+// Why a job that has not ended is not removed: it runs, or its record cannot be read.
+function unendedRefusal(job: JobView): RuntimeError {
+  if (isCorrupt(job.state)) {
+    return new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
+  }
+  return new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
 }
 
 // Deletes the workspace of a job that has ended, under its name's lock.

@@ -97,3 +97,11 @@ export function isFailed(state: JobState): boolean {
 export function isCorrupt(state: JobState): boolean {
   return state === 'corrupt';
 }
+
+// The states a job.json may hold: written at dispatch and when the end is known. The
+// others are derived on every read; a record that names one (or anything else) is corrupt.
+const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['running', 'done', 'failed', 'killed']);
+
+export function isRecordedState(value: unknown): value is JobState {
+  return RECORDED_STATES.has(value);
+}

@@ -9,7 +9,7 @@ import { fileErrorCodeInWords, fileErrorInWords } from './file-errors.js';
 import { printable } from './format.js';
 import { checkJobName } from './names.js';
 import { sleepSync } from './sleep.js';
-import type { ExitRecord, JobState } from './state.js';
+import { isRecordedState, type ExitRecord, type JobState } from './state.js';
 
 export type JobRecord = {
   version: 1;
@@ -51,7 +51,8 @@ export function workspacePaths(dir: string) {
     env: `${run}/env`,
     exit: `${run}/exit`,
     kill: `${run}/kill`,
-    // made by the log filter when its input ends: tmux closed the job's pipe
+    // made by the log filter when its input ends before the job has ended (no exit
+    // record yet): another pipe-pane took the pane over
     captureEnded: `${run}/capture-ended`,
   };
 }
@@ -115,7 +116,7 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   version: [(value) => value === 1, '1'],
   id: [isString, 'a string'],
   name: [isString, 'a string'],
-  state: [isString, 'a string'],
+  state: [isRecordedState, 'one of running, done, failed, killed'],
   exitCode: [(value) => value === null || Number.isInteger(value), 'a whole number or null'],
   signal: [isStringOrNull, 'a string or null'],
   root: [isString, 'a string'],
@@ -191,6 +192,34 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
   } finally {
     closeSync(opened.fd);
   }
+}
+
+// The task as the user gave it (task.md, for a rerun), only from a regular file.
+export function readTaskFile(paths: WorkspacePaths): Buffer {
+  const read = readRegularFile(paths.task, RECORD_MAX_BYTES);
+  if (!read.ok) throw new RuntimeError(`${paths.task} ${read.problem}`);
+  return read.bytes;
+}
+
+export type ArtifactFile = { path: string; size: number };
+
+// Every file under artifacts/ with its size (links are listed, not followed); null when
+// the job has no artifacts folder.
+export function listArtifactFiles(paths: WorkspacePaths): ArtifactFile[] | null {
+  const files: ArtifactFile[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push({ path, size: lstatSync(path).size });
+    }
+  };
+  try {
+    walk(paths.artifacts);
+  } catch {
+    return null;
+  }
+  return files;
 }
 
 function formatBytes(bytes: number): string {

@@ -101,7 +101,7 @@ export async function runDispatchForm(cwd: string): Promise<number> {
   try {
     const target = readPopupTarget();
     const problem = agentProblem(context(), target.panePid);
-    if (problem) throw new Error(`job-runner: ${problem}`);
+    if (problem) throw new Error(problem);
     const { window } = dispatchJob(
       context(),
       { name: jobName, task: Buffer.from(task), force: false, callerSession: target.session },
@@ -110,7 +110,7 @@ export async function runDispatchForm(cwd: string): Promise<number> {
     if (context().options.focus === 'on') switchClientToWindow(context().socket, window.windowId, target.client);
     return 0;
   } catch (error) {
-    process.stdout.write(`\n${(error as Error).message}\npress any key to close\n`);
+    process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);
     await waitForKey();
     return 1;
   }

@@ -1,11 +1,10 @@
 // The prefix+L popup: every job, filterable, with actions on the selected one.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { printable } from '../core/format.js';
 import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
 import { isLive, isRunning } from '../core/state.js';
-import { workspacePaths } from '../core/store.js';
+import { listArtifactFiles, readTaskFile, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
@@ -159,7 +158,7 @@ class Picker {
       case 'n':
         return this.showInPager(['+G', paths.notes]);
       case 'a':
-        return this.showInPager(['-'], listArtifacts(paths.artifacts));
+        return this.showInPager(['-'], listArtifacts(paths));
       case 'k':
         if (!isRunning(job.state)) {
           this.message = `${job.name} is not running (${job.state})`;
@@ -187,7 +186,7 @@ class Picker {
   }
 
   private rerun(job: JobView): string {
-    const task = readFileSync(workspacePaths(job.dir).task);
+    const task = readTaskFile(workspacePaths(job.dir));
     // a job of another project (its window is on this server) reruns in its own
     const context = job.root === this.context.root ? this.context : loadContext(job.root, process.env);
     dispatchJob(
@@ -257,21 +256,12 @@ function clip(text: string, width: number): string {
 }
 
 // "artifacts/ of NAME", then one line per file with its size.
-function listArtifacts(dir: string): string {
-  const lines: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else lines.push(`${String(statSync(path).size).padStart(10)}  ${path}`);
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    return `${dir}: no artifacts folder\n`;
-  }
-  const header = `${relative(process.cwd(), dir) || dir}: ${lines.length} file(s)\n\n`;
+function listArtifacts(paths: WorkspacePaths): string {
+  const dir = paths.artifacts;
+  const files = listArtifactFiles(paths);
+  if (files === null) return `${dir}: no artifacts folder\n`;
+  const lines = files.map((file) => `${String(file.size).padStart(10)}  ${printable(file.path)}`);
+  const header = `${printable(relative(process.cwd(), dir) || dir)}: ${lines.length} file(s)\n\n`;
   return header + (lines.length ? `${lines.join('\n')}\n` : '(empty)\n');
 }
 

@@ -1,6 +1,6 @@
 // The log filter is perl (no node process per job); these tests run the real script.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,12 +67,25 @@ describe('log-filter.pl', () => {
     child.stdin.end();
   });
 
-  it('creates the marker it is given once its input ends (tmux closed the pipe)', () => {
+  it('creates the marker (private) once its input ends before the job has an exit record: the pipe was taken over', () => {
     const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
     try {
       const marker = join(dir, 'capture-ended');
-      expect(spawnSync('perl', [FILTER, marker], { input: 'text\r\n' }).stdout.toString()).toBe('text\n');
+      expect(spawnSync('perl', [FILTER, marker, join(dir, 'exit')], { input: 'text\r\n' }).stdout.toString()).toBe('text\n');
       expect(existsSync(marker)).toBe(true);
+      expect(statSync(marker).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates no marker when the job has ended (the wrapper closed the pipe after the exit record)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
+    try {
+      const marker = join(dir, 'capture-ended');
+      writeFileSync(join(dir, 'exit'), 'id 0 1\n');
+      expect(spawnSync('perl', [FILTER, marker, join(dir, 'exit')], { input: 'text\r\n' }).status).toBe(0);
+      expect(existsSync(marker)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
