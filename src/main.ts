@@ -19,7 +19,6 @@ function mainHelp(): string {
   );
 }
 
-
 // What a failed system call was doing, in words.
 const FILE_ACTIONS: Record<string, string> = {
   open: 'open', mkdir: 'create the folder', rename: 'rename', rm: 'remove', rmdir: 'remove', unlink: 'remove',

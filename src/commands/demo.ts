@@ -4,11 +4,12 @@ import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:f
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
-import { formatTable, shellQuote } from '../core/format.js';
+import { formatExit, formatTable, shellQuote } from '../core/format.js';
 import { jobRunTime, listJobs, loadContext, viewJob } from '../core/jobs.js';
 import { dispatchJob, removeJob } from '../core/lifecycle.js';
 import { isRunning } from '../core/state.js';
-import { PACKAGE_ROOT, type CommandIO } from './io.js';
+import { PACKAGE_ROOT } from '../core/wrapper-args.js';
+import type { CommandIO } from './io.js';
 
 export const demoSpec = {
   name: 'demo',
@@ -57,7 +58,7 @@ export async function runDemo(options: OptionsOf<typeof demoSpec>, _positionals:
   const now = Date.now();
   const rows = DEMO_JOBS.map((demo) => {
     const job = viewJob(context, join(context.jobsDir, demo.name), { withNote: false });
-    return [job.name, job.state, job.exitCode === null ? '-' : String(job.exitCode), jobRunTime(job, now)];
+    return [job.name, job.state, formatExit(job.exitCode, job.signal), jobRunTime(job, now)];
   });
   io.out(`${formatTable([['NAME', 'STATE', 'EXIT', 'TIME'], ...rows])}\n`);
   const where = context.insideTmux ? 'in this session' : 'in session "jobs" (tmux attach -t jobs)';
@@ -110,6 +111,5 @@ function defaultDemoDir(env: NodeJS.ProcessEnv): string {
   const home = env.HOME || homedir() || tmpdir();
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'tmux-job-runner-demo');
 }
-
 
 export const verb = defineVerb(demoSpec, runDemo);

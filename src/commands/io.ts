@@ -1,4 +1,4 @@
-// What a command touches of the outside world, passed in so tests and the demo can reuse commands.
+// What a command touches of the outside world, passed in so that tests can run a verb without a terminal.
 import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exactArgumentBytes, readOwnCommandLine } from '../core/exact-argv.js';
@@ -17,8 +17,6 @@ export type CommandIO = {
   // when they cannot be known (see core/exact-argv.ts)
   argumentBytes: (text: string) => Buffer | null;
 };
-
-export { PACKAGE_ROOT } from '../core/wrapper-args.js';
 
 export function processIO(): CommandIO {
   return {

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { defineVerb, DIR_OPTION, HELP_OPTION, WHOLE_NUMBER, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
-import { openRegularFile, workspacePaths } from '../core/store.js';
+import { copyFileTo, openRegularFile, workspacePaths } from '../core/store.js';
 import { isLive, type JobState } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -20,7 +20,6 @@ export const logSpec = {
 } as const satisfies VerbSpec;
 
 const FOLLOW_POLL_MS = 200;
-const CHUNK = 1 << 20;
 
 export async function runLog(options: OptionsOf<typeof logSpec>, positionals: PositionalsOf<typeof logSpec>, io: CommandIO): Promise<number> {
   const lines = options.lines ?? null;
@@ -33,14 +32,14 @@ export async function runLog(options: OptionsOf<typeof logSpec>, positionals: Po
   const fd = opened.fd;
   try {
     let offset = lines === null ? 0 : startOfLastLines(fd, lines);
-    offset = copyFrom(fd, offset, io);
+    offset = copyFileTo(fd, offset, io.out);
     if (!options.follow) return 0;
     while (isLive(viewJobState(context, job.dir))) {
       await sleep(FOLLOW_POLL_MS);
-      offset = copyFrom(fd, offset, io);
+      offset = copyFileTo(fd, offset, io.out);
     }
     // a job is reported ended only once its log is whole: one last read gets the rest
-    copyFrom(fd, offset, io);
+    copyFileTo(fd, offset, io.out);
     return 0;
   } finally {
     closeSync(fd);
@@ -53,17 +52,6 @@ function viewJobState(context: Context, dir: string): JobState {
   return viewJob(context, dir, { withNote: false }).state;
 }
 
-const buffer = Buffer.alloc(CHUNK);
-
-// Copies what the file holds past offset to stdout; returns the new offset.
-function copyFrom(fd: number, offset: number, io: CommandIO): number {
-  for (;;) {
-    const read = readSync(fd, buffer, 0, CHUNK, offset);
-    if (read === 0) return offset;
-    io.out(Buffer.from(buffer.subarray(0, read)));
-    offset += read;
-  }
-}
 
 // The byte offset where the last `lines` lines of the file begin, scanning back from its end.
 function startOfLastLines(fd: number, lines: number): number {

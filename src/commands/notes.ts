@@ -1,10 +1,10 @@
 // notes NAME: prints the job's notes.md.
-import { closeSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
 import { findJob, loadContext } from '../core/jobs.js';
 import { fileErrorInWords } from '../core/file-errors.js';
-import { openRegularFile, workspacePaths } from '../core/store.js';
+import { copyFileTo, openRegularFile, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const notesSpec = {
@@ -24,23 +24,14 @@ export function runNotes(options: OptionsOf<typeof notesSpec>, positionals: Posi
   const opened = openRegularFile(notes);
   if (!opened.ok) throw new RuntimeError(`${notes} ${opened.problem}`);
   try {
-    copyToEnd(opened.fd, io);
+    // chunk by chunk, bytes as they are: one string of notes.md could not pass ~512 MB
+    copyFileTo(opened.fd, 0, io.out);
   } catch (error) {
     throw new RuntimeError(`cannot read ${notes}: ${fileErrorInWords(error)}`);
   } finally {
     closeSync(opened.fd);
   }
   return 0;
-}
-
-const CHUNK = 1 << 20;
-
-// Prints the file chunk by chunk: a notes.md of any size, never held whole (one string
-// of it could not pass ~512 MB), bytes as they are.
-function copyToEnd(fd: number, io: CommandIO): void {
-  const buffer = Buffer.alloc(CHUNK);
-  let read: number;
-  while ((read = readSync(fd, buffer, 0, CHUNK, null)) > 0) io.out(Buffer.from(buffer.subarray(0, read)));
 }
 
 export const verb = defineVerb(notesSpec, runNotes);

@@ -8,7 +8,8 @@ import { resolveDir, type CommandIO } from './io.js';
 export const rmSpec = {
   name: 'rm',
   summary:
-    "Deletes a job's workspace (log, notes, artifacts). A running job is refused unless --force, which kills it first.\n" +
+    "Deletes a job's workspace (log, notes, artifacts). A running job, or a broken record, is refused\n" +
+    "unless --force, which kills a running job first. " +
     "An ended job's window (its shell) stays open unless --close-window.",
   options: {
     force: { type: 'boolean', short: 'f', help: 'kill the job first if it is running; remove a workspace without a readable job.json' },

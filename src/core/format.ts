@@ -27,7 +27,7 @@ export function formatTable(rows: readonly (readonly string[])[], width = Number
       const head = row.slice(0, -1).map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ');
       const room = width - head.length - 2;
       let last = row[columns - 1]!;
-      if ([...last].length > room) last = room > 1 ? `${[...last].slice(0, room - 1).join('')}…` : '';
+      if ([...last].length > room) last = room > 1 ? clip(last, room) : '';
       return `${head}  ${last}`.trimEnd();
     })
     .join('\n');
@@ -59,4 +59,11 @@ export function printable(text: string, { lines = false } = {}): string {
   if (lines) cleaned = cleaned.replace(/\r\n/g, '\n');
   else cleaned = cleaned.replace(/\t/g, ' ');
   return cleaned.replace(lines ? LONE_CONTROLS_BUT_LINES : LONE_CONTROLS, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+// Cuts text to width characters, its end shown as "…".
+export function clip(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return width < 1 ? '' : `${chars.slice(0, width - 1).join('')}…`;
 }

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
+import { fileErrorCodeInWords } from './file-errors.js';
 import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
@@ -17,7 +18,7 @@ import {
   type WorkspacePaths,
 } from './store.js';
 import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
-import { wrapperArgv } from './wrapper-args.js';
+import { isWrapperCommandLine, wrapperArgv } from './wrapper-args.js';
 
 export type DispatchRequest = {
   name: string;
@@ -44,7 +45,19 @@ export function requireJobName(verb: string, name: string): void {
 // Runs fn holding the lock of the workspace dir's name (fn may be async: the lock is
 // released when its promise settles).
 function withNameLock<T>(verb: string, dir: string, fn: () => T): T {
-  const release = withFileSystemHelp(dir, () => lockJobName(dirname(dir), basename(dir), NAME_LOCK_WAIT_MS));
+  let release: (() => void) | null;
+  try {
+    // a dispatch's lock is the first thing it writes: its failure is the workspace's
+    release = verb === 'dispatch'
+      ? withFileSystemHelp(dir, () => lockJobName(dirname(dir), basename(dir), NAME_LOCK_WAIT_MS))
+      : lockJobName(dirname(dir), basename(dir), NAME_LOCK_WAIT_MS);
+  } catch (error) {
+    const words = fileErrorCodeInWords((error as NodeJS.ErrnoException).code);
+    if (!words) throw error;
+    throw new RuntimeError(
+      `${verb}: cannot lock job ${basename(dir)} (${(error as NodeJS.ErrnoException).path ?? dirname(dir)}): ${words}; check the jobs folder, then try again`,
+    );
+  }
   if (!release) {
     throw new RuntimeError(`${verb}: job ${basename(dir)} is being started, stopped or removed by another command right now; try again in a moment`);
   }
@@ -387,7 +400,7 @@ export function closeOrphanWindows(context: Context, name: string): string[] {
 // Where /proc cannot tell, it is taken to run.
 function wrapperRuns(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/scripts/run-job.sh\0');
+    return isWrapperCommandLine(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return true;
   }

@@ -194,6 +194,19 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
   }
 }
 
+const COPY_CHUNK = Buffer.alloc(1 << 20);
+
+// Copies an open file from offset to its current end, a chunk at a time (a file of any
+// size, never held whole); returns the offset it reached.
+export function copyFileTo(fd: number, offset: number, out: (bytes: Uint8Array) => void): number {
+  for (;;) {
+    const read = readSync(fd, COPY_CHUNK, 0, COPY_CHUNK.length, offset);
+    if (read === 0) return offset;
+    out(Buffer.from(COPY_CHUNK.subarray(0, read)));
+    offset += read;
+  }
+}
+
 // The task as the user gave it (task.md, for a rerun), only from a regular file.
 export function readTaskFile(paths: WorkspacePaths): Buffer {
   const read = readRegularFile(paths.task, RECORD_MAX_BYTES);

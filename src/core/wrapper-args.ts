@@ -9,9 +9,16 @@ export const PACKAGE_ROOT = resolve(__dirname, '..');
 
 export type WrapperArgs = { jobId: string; jobDir: string };
 
+const WRAPPER_SCRIPT = 'scripts/run-job.sh';
+
 // The argv of a job's window: the wrapper, exec'd by tmux without a shell.
 export function wrapperArgv(jobId: string, dir: string, node: string): string[] {
-  return [`${PACKAGE_ROOT}/scripts/run-job.sh`, jobId, encodeJobDir(dir), dir, node];
+  return [`${PACKAGE_ROOT}/${WRAPPER_SCRIPT}`, jobId, encodeJobDir(dir), dir, node];
+}
+
+// Is this NUL-separated command line (/proc/PID/cmdline) a job's wrapper?
+export function isWrapperCommandLine(cmdline: string): boolean {
+  return cmdline.includes(`/${WRAPPER_SCRIPT}\0`);
 }
 
 // Matches the job id and the encoded workspace in the start command of a pane that

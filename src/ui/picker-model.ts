@@ -1,5 +1,5 @@
 // The picker's pure parts: order, filter and rows.
-import { formatExit, printable } from '../core/format.js';
+import { clip, formatExit, printable } from '../core/format.js';
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
 import { isCorrupt } from '../core/state.js';
 
@@ -43,7 +43,6 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   return rows.map(({ job, state, note }) => {
     const name = printable(job.name);
     const line = `${name}${' '.repeat(Math.max(0, nameWidth - [...name].length))}  ${state.padEnd(stateWidth)}  ${jobRunTime(job, now).padStart(6)}  ${note}`;
-    const chars = [...line];
-    return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : line;
+    return clip(line, width);
   });
 }

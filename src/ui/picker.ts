@@ -1,7 +1,7 @@
 // The prefix+L popup: every job, filterable, with actions on the selected one.
 import { relative } from 'node:path';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
-import { printable } from '../core/format.js';
+import { clip, printable } from '../core/format.js';
 import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
 import { isLive, isRunning } from '../core/state.js';
 import { listArtifactFiles, readTaskFile, workspacePaths, type WorkspacePaths } from '../core/store.js';
@@ -248,11 +248,6 @@ export function splitKeys(data: string): string[] {
   const pattern = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1bO[A-Z]|[\s\S]/gu;
   for (const match of data.matchAll(pattern)) keys.push(match[0]);
   return keys;
-}
-
-function clip(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
 }
 
 // "artifacts/ of NAME", then one line per file with its size.

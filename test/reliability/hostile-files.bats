@@ -49,15 +49,18 @@ run_picker() {
 picker_drew() { LC_ALL=C grep -qF -- "$1" "$PICKER_OUT"; }
 
 @test "escape sequences in every printed field of a record reach no terminal: list, show, the picker" {
-  ended_jobs evil plain
+  ended_jobs evil plain odd
   local osc=$'\e]52;c;SU5KRUNURUQ=\a' csi=$'\e[7777m' c1=$'\xc2\x9b7777m'
-  set_fields evil "name:ev${osc}il" "state:done${csi}" "signal:SIG${c1}X" "root:/r${osc}oot" "command:claude${csi}" \
+  set_fields evil "name:ev${osc}il" "signal:SIG${c1}X" "root:/r${osc}oot" "command:claude${csi}" \
     "task:line one${osc}"$'\n'"line two${csi}" "startedAt:2026${csi}" "endedAt:x${osc}"
+  # a state is one of the record's own: any other text makes the job corrupt
+  set_fields odd "state:done${csi}"
   printf -- '- a note %s with %s escapes\n' "$osc" "$csi" >>"$JOBS/evil/notes.md"
   jr list >"$BATS_TEST_TMPDIR/list.out"
   cat "$BATS_TEST_TMPDIR/list.out"
   no_escape_in "$BATS_TEST_TMPDIR/list.out"
   grep -q '^evil  *done  ' "$BATS_TEST_TMPDIR/list.out"
+  grep -q '^odd  *corrupt  ' "$BATS_TEST_TMPDIR/list.out"
   grep -q 'a note  with  escapes' "$BATS_TEST_TMPDIR/list.out"
   jr show evil >"$BATS_TEST_TMPDIR/show.out"
   cat "$BATS_TEST_TMPDIR/show.out"
