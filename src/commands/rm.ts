@@ -9,8 +9,8 @@ export const rmSpec = {
   name: 'rm',
   summary:
     "Deletes a job's workspace (log, notes, artifacts). A running job, or a broken record, is refused\n" +
-    "unless --force, which kills a running job first. " +
-    "An ended job's window (its shell) stays open unless --close-window.",
+    "unless --force, which kills a running job first. An ended job's window (its shell) stays open\n" +
+    'unless --close-window.',
   options: {
     force: { type: 'boolean', short: 'f', help: 'kill the job first if it is running; remove a workspace without a readable job.json' },
     'close-window': { type: 'boolean', help: "close the job's window too (never a running job's: --force kills it first)" },
