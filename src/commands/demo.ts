@@ -1,12 +1,13 @@
 // demo: dispatches three sample jobs with a bundled demo agent, so a newcomer sees
 // windows, logs, notes and exit codes within seconds, without Claude Code.
-import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, formatTable, shellQuote } from '../core/format.js';
 import { jobRunTime, listJobs, loadContext, viewJob } from '../core/jobs.js';
 import { dispatchJob, removeJob } from '../core/lifecycle.js';
+import { findProgram } from '../core/program.js';
 import { isRunning } from '../core/state.js';
 import { PACKAGE_ROOT } from '../core/wrapper-args.js';
 import type { CommandIO } from './io.js';
@@ -76,27 +77,12 @@ export async function runDemo(options: OptionsOf<typeof demoSpec>, _positionals:
 // finds this very script first, else its path from cwd when it lies below cwd, else
 // its absolute path.
 export function cliAsTyped(cli: string, cwd: string, path: string): string {
-  const onPath = firstOnPath('job-runner', path, cwd);
-  if (onPath !== null && realpathOrSelf(onPath) === realpathOrSelf(cli)) return 'job-runner';
+  const onPath = findProgram('job-runner', { PATH: path }, cwd);
+  if (onPath.status === 'found' && realpathOrSelf(onPath.file) === realpathOrSelf(cli)) return 'job-runner';
   const fromHere = relative(cwd, cli);
   if (fromHere === '..' || fromHere.startsWith(`..${sep}`) || isAbsolute(fromHere)) return shellQuote(cli);
   // a bare name would be looked up on PATH: the shell runs a path only with a slash in it
   return shellQuote(fromHere.includes(sep) ? fromHere : `.${sep}${fromHere}`);
-}
-
-// The executable the shell would run for a bare command name, or null.
-function firstOnPath(name: string, path: string, cwd: string): string | null {
-  for (const dir of path.split(delimiter)) {
-    // an empty entry is the current folder, as the shell reads it
-    const candidate = resolve(cwd, dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here: the next folder of PATH
-    }
-  }
-  return null;
 }
 
 function realpathOrSelf(path: string): string {

@@ -2,14 +2,15 @@
 // when the agent exits. Prints the summary line in the window, waits until log.txt
 // holds it, and only then records the end (exit record, job.json, status counts): a
 // job that anyone sees ended has its whole log.
-import { existsSync } from 'node:fs';
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
 import { loadContext } from '../core/jobs.js';
 import { isRunning, reconcileJobState } from '../core/state.js';
-import { isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord } from '../core/store.js';
+import {
+  hasCaptureEnded, isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord, type WorkspacePaths,
+} from '../core/store.js';
 import { currentSocketPath, keepExitOnPane } from '../core/tmux.js';
 import type { CommandIO } from './io.js';
 
@@ -44,7 +45,7 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
   const summary = summaryLine(record.name, outcome.state, outcome.exitCode, outcome.signal, record.startedAt, outcome.endedAt);
   io.out(`\n${summary}\n`);
   // tmux may still be copying the agent's last output into the log
-  await waitForLogTail(paths.log, summary, paths.captureEnded);
+  await waitForLogTail(paths, summary);
   try {
     writeExitRecord(paths, jobId, exitCode, endedSeconds);
     if (record.id === jobId && isRunning(record.state)) writeJobRecord(paths, { ...record, ...outcome });
@@ -75,9 +76,9 @@ function keepEndOnPane(io: CommandIO, exit: Parameters<typeof keepExitOnPane>[2]
 
 // Waits until the log holds the text; not when the capture has ended (another pipe-pane
 // took the pane over): nothing more reaches the log then.
-async function waitForLogTail(log: string, text: string, captureEnded: string): Promise<void> {
+async function waitForLogTail(paths: WorkspacePaths, text: string): Promise<void> {
   const deadline = Date.now() + LOG_WAIT_MS;
-  while (Date.now() < deadline && !readFileTail(log, 1024).toString('utf8').includes(text) && !existsSync(captureEnded)) {
+  while (Date.now() < deadline && !readFileTail(paths.log, 1024).toString('utf8').includes(text) && !hasCaptureEnded(paths)) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

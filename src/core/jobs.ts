@@ -1,5 +1,5 @@
 // Jobs as users see them: records on disk reconciled with the tmux server that runs them.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorInWords } from './file-errors.js';
@@ -9,8 +9,8 @@ import { checkJobName } from './names.js';
 import { isCorrupt, isFinal, isLost, isRunning, reconcileJobState, type JobState } from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
-  findProjectRoot, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord, readJobRecord,
-  workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
+  discardSavedEnvironment, findProjectRoot, hasCaptureEnded, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord,
+  readJobRecord, workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
 
@@ -129,7 +129,7 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   let recorded = true;
   if (running && isFinal(outcome.state)) recorded = foldOutcome(paths, { ...record, ...outcome });
   // a job lost before its wrapper ran never read (and deleted) the saved environment
-  if (isLost(outcome.state)) removeQuietly(paths.env);
+  if (isLost(outcome.state)) discardSavedEnvironment(paths);
   const problem = paneExit && !recorded
     ? `record not written: ${paneExit.reason || 'the workspace took no file'} (the end is kept by tmux until the window closes)`
     : isRunning(outcome.state) && pane ? logCaptureProblem(pane, record, paths) : undefined;
@@ -170,16 +170,8 @@ const LOG_TAKEN_OVER =
 // A pane with no pipe has lost the capture; one whose pipe is there while our filter has
 // seen its input end (tmux closed it for another pipe-pane) has been taken over.
 function logCaptureProblem(pane: PaneInfo, record: JobRecord, paths: WorkspacePaths): string | undefined {
-  if (pane.piping) return existsSync(paths.captureEnded) ? LOG_TAKEN_OVER : undefined;
+  if (pane.piping) return hasCaptureEnded(paths) ? LOG_TAKEN_OVER : undefined;
   return Date.now() - Date.parse(record.startedAt ?? record.createdAt) > LOG_START_GRACE_MS ? LOG_STOPPED : undefined;
-}
-
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // a read-only workspace: nothing a reader can do
-  }
 }
 
 // Records an ended job's outcome; a reader without write access still shows the right
@@ -219,7 +211,7 @@ function corruptView(dir: string, problem: string): JobView {
   return {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
-    window: null, pane: null, session: null, note: lastNoteLine(join(dir, 'notes.md')), problem,
+    window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
   };
 }
 

@@ -3,7 +3,7 @@
 // Every operation that creates, reruns, kills or removes a workspace holds its name's
 // lock (store.ts) and asks tmux again once it holds it: what was read before may be
 // another command's past.
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
 import { refreshStatusCounts } from './counts.js';
@@ -13,7 +13,7 @@ import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type 
 import { checkJobName } from './names.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
-  createWorkspaceAtomically, deletionProblem, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
+  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
   rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
   type WorkspacePaths,
 } from './store.js';
@@ -178,7 +178,7 @@ function openWindowOrRollBack(
       // the old record back; the wrapper never ran, so its files (the saved environment
       // holds secrets) go
       writeJobRecord(paths, previous);
-      rmSync(paths.run, { recursive: true, force: true });
+      discardRunFiles(paths);
     } else {
       removeWorkspace(paths);
     }

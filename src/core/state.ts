@@ -5,6 +5,22 @@ export type JobState = 'starting' | 'running' | 'done' | 'failed' | 'killed' | '
 // What the job's wrapper wrote when the agent exited.
 export type ExitRecord = { jobId: string; exitCode: number; endedAt: string };
 
+// The exit line, as .run/exit and the pane's @job-runner-exit hold it (the wrapper's
+// fallback in scripts/run-job.sh writes it too): "JOB_ID EXIT_CODE ENDED_EPOCH_SECONDS",
+// and on the pane the reason the workspace took no file after it.
+export function formatExitLine(jobId: string, exitCode: number, endedSeconds: number, reason = ''): string {
+  return `${jobId} ${exitCode} ${endedSeconds}${reason ? ` ${reason}` : ''}`;
+}
+
+// Reads an exit line back; null when it is not one.
+export function parseExitLine(line: string): (ExitRecord & { reason: string }) | null {
+  const [jobId, code, ended, ...reason] = line.trim().split(' ');
+  const exitCode = Number(code);
+  const endedSeconds = Number(ended);
+  if (!jobId || code === '' || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
+  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString(), reason: reason.join(' ') };
+}
+
 export type Outcome = {
   state: JobState;
   exitCode: number | null;

@@ -9,7 +9,7 @@ import { fileErrorCodeInWords, fileErrorInWords } from './file-errors.js';
 import { printable } from './format.js';
 import { checkJobName } from './names.js';
 import { sleepSync } from './sleep.js';
-import { isRecordedState, type ExitRecord, type JobState } from './state.js';
+import { formatExitLine, isRecordedState, parseExitLine, type ExitRecord, type JobState } from './state.js';
 
 export type JobRecord = {
   version: 1;
@@ -282,20 +282,37 @@ const EXIT_RECORD_MAX_BYTES = 4096;
 export function readExitRecord(paths: WorkspacePaths): ExitRecord | null {
   const read = readRegularFile(paths.exit, EXIT_RECORD_MAX_BYTES);
   if (!read.ok) return null;
-  const [jobId, code, ended] = read.bytes.toString('utf8').trim().split(' ');
-  const exitCode = Number(code);
-  const endedSeconds = Number(ended);
-  if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
-  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString() };
+  const line = parseExitLine(read.bytes.toString('utf8'));
+  return line && { jobId: line.jobId, exitCode: line.exitCode, endedAt: line.endedAt };
 }
 
 // Records how the agent ended, privately and atomically (the wrapper's fallback writes the same line).
 export function writeExitRecord(paths: WorkspacePaths, jobId: string, exitCode: number, endedSeconds: number): void {
-  writeFileAtomically(paths.exit, `${jobId} ${exitCode} ${endedSeconds}\n`);
+  writeFileAtomically(paths.exit, `${formatExitLine(jobId, exitCode, endedSeconds)}\n`);
 }
 
 export function isKillRequested(paths: WorkspacePaths): boolean {
   return existsSync(paths.kill);
+}
+
+// Has the log filter seen its input end before the job did (another pipe-pane took over)?
+export function hasCaptureEnded(paths: WorkspacePaths): boolean {
+  return existsSync(paths.captureEnded);
+}
+
+// Deletes the dispatcher's saved environment (it may hold secrets), where the wrapper
+// never ran to read and delete it; a read-only workspace keeps it.
+export function discardSavedEnvironment(paths: WorkspacePaths): void {
+  try {
+    rmSync(paths.env, { force: true });
+  } catch {
+    // nothing a reader can do
+  }
+}
+
+// Deletes what a wrapper that never ran would have read (.run/: the saved environment too).
+export function discardRunFiles(paths: WorkspacePaths): void {
+  rmSync(paths.run, { recursive: true, force: true });
 }
 
 export function markKillRequested(paths: WorkspacePaths): void {

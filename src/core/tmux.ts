@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
-import type { ExitRecord } from './state.js';
+import { formatExitLine, parseExitLine, type ExitRecord } from './state.js';
 import { parseWrapperArgs } from './wrapper-args.js';
 import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
@@ -181,21 +181,13 @@ function parsePaneLine(line: string): PaneInfo {
     piping: piping === '1',
     jobId: wrapper ? wrapper.jobId : null,
     jobDir: wrapper ? wrapper.jobDir : '',
-    exit: wrapper && exit ? parsePaneExit(exit) : null,
+    exit: wrapper && exit ? parseExitLine(exit) : null,
   };
-}
-
-function parsePaneExit(value: string): PaneExit | null {
-  const [jobId, code, ended, ...reason] = value.split(' ');
-  const exitCode = Number(code);
-  const endedSeconds = Number(ended);
-  if (!jobId || !Number.isInteger(exitCode) || !Number.isFinite(endedSeconds)) return null;
-  return { jobId, exitCode, endedAt: new Date(endedSeconds * 1000).toISOString(), reason: reason.join(' ') };
 }
 
 // Keeps a job's end on its pane, where a full or read-only disk cannot lose it.
 export function keepExitOnPane(socket: string, paneId: string, exit: { jobId: string; exitCode: number; endedSeconds: number; reason: string }): boolean {
-  const value = `${exit.jobId} ${exit.exitCode} ${exit.endedSeconds} ${exit.reason}`;
+  const value = formatExitLine(exit.jobId, exit.exitCode, exit.endedSeconds, exit.reason);
   return runTmux(socket, ['set-option', '-p', '-t', paneId, PANE_EXIT_OPTION, value]).ok;
 }
 

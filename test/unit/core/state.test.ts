@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reconcileJobState, signalFromExitCode, type ReconcileInput } from '../../../src/core/state.js';
+import { formatExitLine, parseExitLine, reconcileJobState, signalFromExitCode, type ReconcileInput } from '../../../src/core/state.js';
 
 const running = { jobId: 'j1', state: 'running' as const, exitCode: null, signal: null, endedAt: null };
 const exit = (exitCode: number, jobId = 'j1') => ({ jobId, exitCode, endedAt: '2026-01-01T00:00:00.000Z' });
@@ -80,5 +80,24 @@ describe('state names outside state.ts', () => {
           .filter(({ line }) => !line.startsWith('//') && COMPARISONS.some((pattern) => pattern.test(line))),
       );
     expect(found).toEqual([]);
+  });
+});
+
+describe('exit lines', () => {
+  it.each([
+    ['0123456789abcdef 0 1700000000', { jobId: '0123456789abcdef', exitCode: 0, endedAt: '2023-11-14T22:13:20.000Z', reason: '' }],
+    ['0123456789abcdef 143 1700000000.5\n', { jobId: '0123456789abcdef', exitCode: 143, endedAt: '2023-11-14T22:13:20.500Z', reason: '' }],
+    ['0123456789abcdef 1 1700000000 ENOSPC', { jobId: '0123456789abcdef', exitCode: 1, endedAt: '2023-11-14T22:13:20.000Z', reason: 'ENOSPC' }],
+    ['0123456789abcdef  1700000000', null],
+    ['0123456789abcdef x 1700000000', null],
+    ['0123456789abcdef 0', null],
+    ['', null],
+  ])('%j', (line, parsed) => {
+    expect(parseExitLine(line)).toEqual(parsed);
+  });
+
+  it('reads back what it writes', () => {
+    expect(parseExitLine(formatExitLine('0123456789abcdef', 2, 1700000000, 'no space left'))).toMatchObject({ exitCode: 2, reason: 'no space left' });
+    expect(formatExitLine('0123456789abcdef', 0, 1700000000)).toBe('0123456789abcdef 0 1700000000');
   });
 });
