@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { viewJob, type Context } from './jobs.js';
 import { isFailed, isRunning } from './state.js';
 import { sleepSync } from './sleep.js';
-import { listPanes, setGlobalOptions } from './tmux.js';
+import { listPanes, setGlobalOptions, type PaneInfo } from './tmux.js';
 
 export const COUNT_OPTIONS = {
   running: '@job-runner-running',
@@ -16,7 +16,12 @@ export type JobCounts = Record<keyof typeof COUNT_OPTIONS, number>;
 
 // Counts the jobs with a window on this server: running, in all, and ended failed.
 export function countJobsOnServer(context: Context): JobCounts {
-  const panes = listPanes(context.socket).filter((pane) => pane.jobId !== null && pane.jobDir !== '');
+  return countJobsOfPanes(context, listPanes(context.socket));
+}
+
+// Counts the jobs that these panes (all of the server's, just read) run.
+export function countJobsOfPanes(context: Context, serverPanes: readonly PaneInfo[]): JobCounts {
+  const panes = serverPanes.filter((pane) => pane.jobId !== null && pane.jobDir !== '');
   context.panesBySocket.set(context.socket, panes);
   const counts: JobCounts = { running: 0, total: 0, failed: 0 };
   for (const dir of new Set(panes.map((pane) => pane.jobDir))) {
