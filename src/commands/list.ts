@@ -56,7 +56,11 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
 function listOrphans(context: Context, io: CommandIO): void {
   for (const pane of orphanPanes(context)) {
     const name = basename(pane.jobDir);
-    io.out(`window ${pane.windowId} (job ${name}) has no workspace any more: close it with job-runner rm ${name} --close-window\n`);
+    // by its window id: by name, rm would find a job of that name of another project
+    io.out(
+      `window ${pane.windowId} (job ${printable(name)}) has no workspace any more: look at it with tmux select-window -t ${pane.windowId}, ` +
+        `close it with tmux kill-window -t ${pane.windowId}\n`,
+    );
   }
 }
 

@@ -36,7 +36,7 @@ no_server() { ! tmux list-sessions >/dev/null 2>&1; }
 # (seen under load), and no answer to list-sessions does not mean that much.
 kill_server() {
   local pid
-  pid=$(tmux display-message -p '#{pid}' 2>/dev/null)
+  pid=$(tmux display-message -p '#{pid}' 2>/dev/null) || true
   tmux kill-server 2>/dev/null || true
   [ -z "$pid" ] || wait_until process_gone "$pid"
   wait_until no_server

@@ -112,7 +112,7 @@ SH
   "$JR" wait gone
   "$JR" rm gone
   run "$JR" list
-  assert_output --regexp "window @[0-9]+ \(job gone\) has no workspace any more: close it with job-runner rm gone --close-window"
+  assert_output --regexp "window (@[0-9]+) \(job gone\) has no workspace any more: look at it with tmux select-window -t @[0-9]+, close it with tmux kill-window -t @[0-9]+"
   run "$JR" rm gone --close-window
   assert_success
   assert_output --regexp "^closed window @[0-9]+ of job gone \(its workspace was already gone\)$"

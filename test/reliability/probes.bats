@@ -97,7 +97,7 @@ listed() {
       [ ! -e "$(workspace "cut-$i")" ]
     fi
     # a dispatch that found no server started one: the next round begins from a fresh one
-    no_server || kill_server
+    kill_server
     start_server
   done
   run node -e '
@@ -201,4 +201,27 @@ AGENT
   assert_equal "$(grep -c ' running ' <<<"$output")" 50
   assert_equal "$(grep -c ' done ' <<<"$output")" 50
   echo "# probes: 100 live jobs listed running; 50 ended at once -> published count 50 after ${took} s" >&3
+}
+
+@test "an orphan window of one project: what list says to close it, run in another project with a job of that name, closes the orphan and leaves that job alone" {
+  alpha="$BATS_TEST_TMPDIR/alpha" beta="$BATS_TEST_TMPDIR/beta"
+  mkdir -p "$alpha" "$beta"
+  git -C "$alpha" init -q
+  git -C "$beta" init -q
+  cd "$alpha" && "$JR" dispatch same "a" --command "$AGENT exit 0" >/dev/null && "$JR" wait same
+  orphan=$(job_field same window)
+  cd "$beta" && "$JR" dispatch same "b" --command "$AGENT exit 3" >/dev/null && { "$JR" wait same || true; }
+  # alpha's workspace goes, its window (the job's shell) stays
+  cd "$alpha" && "$JR" rm same >/dev/null
+  cd "$beta"
+  run "$JR" list
+  hint=$(grep -o 'close it with .*' <<<"$output")
+  assert_equal "$hint" "close it with tmux kill-window -t $orphan"
+  ${hint#close it with }
+  run tmux list-windows -a -F '#{window_id}'
+  refute_line "$orphan"
+  # beta's job, its window and its workspace are untouched
+  [ -f "$(pwd -P)/.claude-local/jobs/same/job.json" ]
+  assert_equal "$(job_summary same | cut -d' ' -f1)" failed
+  [ "$(job_field same window)" != null ]
 }
