@@ -191,8 +191,10 @@ export function keepExitOnPane(socket: string, paneId: string, exit: { jobId: st
   return runTmux(socket, ['set-option', '-p', '-t', paneId, PANE_EXIT_OPTION, value]).ok;
 }
 
+// No server, or one with no session left: on its way out after kill-server, or started
+// only to read a config ("no current target": a display-message has nothing to ask).
 function isNoServer(stderr: string): boolean {
-  return /no server running|error connecting|server exited unexpectedly/.test(stderr);
+  return /no server running|error connecting|server exited unexpectedly|no current target/.test(stderr);
 }
 
 export type NewWindowRequest = {
@@ -218,7 +220,7 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
     if (created.ok) return parseNewWindow(created.stdout);
     // a session given by name is created on first use; one given by id ($3) must exist
     const missingSession =
-      request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting/.test(created.stderr);
+      request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting|no current target/.test(created.stderr);
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
     // destroy-unattached on (the user's config) would end the detached session, and the
     // job with it, as this client leaves: off on this session alone, in the same call

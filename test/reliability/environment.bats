@@ -115,6 +115,16 @@ mount_tmpfs() {
   tmux has-session -t jobs
 }
 
+@test "a server with no session (exit-empty off, or one on its way out): list and dispatch work, as with no server" {
+  kill_server
+  tmux -f /dev/null start-server \; set -g exit-empty off
+  run "$JR" list
+  assert_success
+  assert_output --partial "no jobs in"
+  "$JR" dispatch lone "t" --command "$AGENT sleep"
+  assert_equal "$(job_field lone state)" running
+}
+
 @test "garbled job.json files are listed as corrupt, files kept, and never crash a command" {
   for name in empty truncated garbage array binary folder; do
     "$JR" dispatch "$name" "t" --command "$AGENT exit 0"
