@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { fileErrorInWords } from '../core/file-errors.js';
 import { loadContext } from '../core/jobs.js';
 import { dispatchJob, requireJobName, type DispatchRequest } from '../core/lifecycle.js';
-import type { CommandIO } from './io.js';
+import { resolveDir, type CommandIO } from './io.js';
 
 export const dispatchSpec = {
   name: 'dispatch',
@@ -36,7 +36,7 @@ export async function runDispatch(
     command: exactCommand(options.command, io),
     force: options.force,
   };
-  const dir = resolve(io.cwd, options.dir ?? '.');
+  const dir = resolveDir(io, options.dir);
   // Ctrl-C (or a TERM) while the workspace and window are being made must not leave
   // half of them: while a listener is on, node holds the signal (the work is
   // synchronous), so the dispatch finishes or rolls back, then exits as interrupted

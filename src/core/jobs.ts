@@ -83,13 +83,13 @@ function listPanesAgain(context: Context, socket: string): PaneInfo[] {
   return panes;
 }
 
-// The job's pane, asked of tmux again when the panes at hand were listed before the job's
-// dispatcher was seen gone while it may have been opening the window: a dispatch writes
-// the record before the window exists, so an older list cannot tell a job that lost its
-// window from one whose window came after the list.
-function confirmJobPane(context: Context, record: JobRecord, dispatcherGoneAt: number): PaneInfo | null {
+// The job's pane, asked of tmux again when the panes at hand were listed while its
+// dispatcher may still have been opening the window: a dispatch writes the record before
+// the window exists, so such a list cannot tell a job that lost its window from one whose
+// window came after the list.
+function confirmJobPane(context: Context, record: JobRecord): PaneInfo | null {
   const listedAt = panesListedAt.get(panesOn(context, record.socket)) ?? Number.NEGATIVE_INFINITY;
-  if (listedAt >= dispatcherGoneAt || listedAt >= Date.parse(record.createdAt) + DISPATCH_WINDOW_MS) return null;
+  if (listedAt >= Date.parse(record.createdAt) + DISPATCH_WINDOW_MS) return null;
   return listPanesAgain(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
 }
 
@@ -115,7 +115,7 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
   const running = isRunning(record.state);
   const exit = running ? readExitRecord(paths) : null;
   const dispatching = running && pane === null && isDispatching(record);
-  if (running && pane === null && !dispatching && !exit) pane = confirmJobPane(context, record, Date.now());
+  if (running && pane === null && !dispatching && !exit) pane = confirmJobPane(context, record);
   // the end the wrapper could only keep on the pane (a full or read-only disk)
   const paneExit = running && exit?.jobId !== record.id && pane?.exit?.jobId === record.id ? pane.exit : null;
   const outcome = reconcileJobState({

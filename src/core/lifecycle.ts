@@ -267,9 +267,8 @@ export async function killJob(context: Context, job: JobView): Promise<JobView> 
 // the exit). Called under the name's lock, with a job tmux has just shown running.
 async function stopRunningJob(context: Context, job: JobView): Promise<JobView> {
   const paths = workspacePaths(job.dir);
-  const read = readJobRecord(paths);
-  const pane = read.ok ? findJobPane(context, read.record) : null;
-  if (!read.ok || !pane) return viewJob(context, job.dir);
+  const pane = findJobPane(context, job);
+  if (!pane) return viewJob(context, job.dir);
   markKillRequested(paths);
   // tmux makes the pane's first process a session and group leader: -pid reaches the agent too
   signalGroup(pane.panePid, 'SIGTERM');
@@ -285,13 +284,13 @@ async function stopRunningJob(context: Context, job: JobView): Promise<JobView> 
   // is not ours to kill
   forgetPanes(context);
   const last = viewJob(context, job.dir, { withNote: false });
-  const paneNow = findJobPane(context, read.record);
+  const paneNow = findJobPane(context, job);
   if (isRunning(last.state) && paneNow && paneNow.panePid === pane.panePid) {
     // the agent ignored SIGTERM: end it and its window for good
     signalGroup(pane.panePid, 'SIGKILL');
     killWindow(job.socket, pane.windowId);
+    forgetPanes(context);
   }
-  forgetPanes(context);
   return viewJob(context, job.dir);
 }
 

@@ -220,7 +220,7 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
     if (created.ok) return parseNewWindow(created.stdout);
     // a session given by name is created on first use; one given by id ($3) must exist
     const missingSession =
-      request.session !== null && !request.session.startsWith('$') && /can't find session|no server running|error connecting|no current target/.test(created.stderr);
+      request.session !== null && !request.session.startsWith('$') && (/can't find session/.test(created.stderr) || isNoServer(created.stderr));
     if (!missingSession) throw new RuntimeError(`could not open the job window: ${created.stderr}`);
     // destroy-unattached on (the user's config) would end the detached session, and the
     // job with it, as this client leaves: off on this session alone, in the same call
