@@ -35,6 +35,8 @@ with_logged_tmux() { PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$@"; }
 @test "list and show: a running job's activity in place of running, with how long; --json fields" {
   "$JR" dispatch busy "t" --command "$AGENT sleep"
   # a window without activity options (a job started before activities) shows running
+  pane=$(job_field busy pane)
+  tmux set -wu -t "$pane" @job-runner-activity \; set -wu -t "$pane" @job-runner-activity-since
   run "$JR" list
   assert_line --index 1 --regexp '^busy +running +- +[0-9]+s$'
   since=$(an_hour_ago)
@@ -82,7 +84,7 @@ with_logged_tmux() { PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$@"; }
   assert_equal "$(job_field claude-ish summary)" "All tests pass."
   # no note yet: the NOTES column shows the agent's last reply
   run "$JR" list
-  assert_line --index 1 --regexp '^claude-ish +running +- +[0-9]+s +All tests pass\.$'
+  assert_line --index 1 --regexp '^claude-ish +(running|working [0-9]+s) +- +[0-9]+s +All tests pass\.$'
 }
 
 @test "an ended job has no activity, whatever its window's options still say" {
