@@ -21,6 +21,7 @@ export const VERBS: Record<string, VerbEntry> = {
   log: { load: () => (require('./commands/log.js') as typeof import('./commands/log.js')).verb },
   notes: { load: () => (require('./commands/notes.js') as typeof import('./commands/notes.js')).verb },
   attach: { load: () => (require('./commands/attach.js') as typeof import('./commands/attach.js')).verb },
+  send: { load: () => (require('./commands/send.js') as typeof import('./commands/send.js')).verb },
   wait: { load: () => (require('./commands/wait.js') as typeof import('./commands/wait.js')).verb },
   kill: { load: () => (require('./commands/kill.js') as typeof import('./commands/kill.js')).verb },
   rm: { load: () => (require('./commands/rm.js') as typeof import('./commands/rm.js')).verb },

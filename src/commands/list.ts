@@ -3,14 +3,15 @@ import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf
 import { formatExit, formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { basename } from 'node:path';
-import { jobRunTime, listJobEntries, loadContext, orphanPanes, type Context } from '../core/jobs.js';
+import { jobRunTime, jobStateLabel, listJobEntries, loadContext, orphanPanes, type Context } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec = {
   name: 'list',
   summary:
     "Lists the jobs of the current project (git top-level) and every job with a window on this tmux\n" +
-    'server, newest first: name, state, exit code, run time and the last line of notes.md.',
+    'server, newest first: name, state (a running job: its activity and for how long), exit code,\n' +
+    "run time and the last line of notes.md (else the agent's last reply).",
   options: {
     json: { type: 'boolean', help: 'print a JSON array of job objects' },
     all: { type: 'boolean', short: 'a', help: 'add the finished jobs of every project that has a job window open' },
@@ -40,11 +41,11 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
     // every field is the record's or an agent's text: made printable (JSON stays exact)
     ...jobs.map((job) => [
       printable(job.name),
-      printable(job.state),
+      printable(jobStateLabel(job, now)),
       formatExit(job.exitCode, job.signal),
       jobRunTime(job, now),
       ...(roots.size > 1 ? [printable(job.root)] : []),
-      printable(job.problem ?? job.note ?? ''),
+      printable(job.problem ?? job.note ?? job.summary ?? ''),
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);

@@ -1,12 +1,12 @@
 // show NAME: one job's record, reconciled with tmux.
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, printable } from '../core/format.js';
-import { findJob, jobJson, jobRunTime, loadContext } from '../core/jobs.js';
+import { findJob, jobJson, jobRunTime, jobStateLabel, loadContext, type JobView } from '../core/jobs.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const showSpec = {
   name: 'show',
-  summary: "Shows one job: state, exit code, times, window, command, task and its files.",
+  summary: "Shows one job: state and activity, exit code, times, window, command, task, the agent's last reply and session.",
   options: {
     json: { type: 'boolean', help: 'print the job as a JSON object' },
     dir: DIR_OPTION,
@@ -22,11 +22,14 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
     io.out(`${JSON.stringify(jobJson(job), null, 2)}\n`);
     return 0;
   }
+  const now = Date.now();
   const lines: [string, string][] = [
     ['name', job.name],
     ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
+    ...lineIf('activity', job.activity === null ? null : activityLine(job, now)),
+    ...lineIf('activity note', job.activityNote),
     ['exit code', formatExit(job.exitCode, job.signal)],
-    ['time', jobRunTime(job, Date.now())],
+    ['time', jobRunTime(job, now)],
     ['started', job.startedAt ?? '-'],
     ['ended', job.endedAt ?? '-'],
     ['window', job.window ? `${job.window} (session ${job.session})` : '-'],
@@ -35,6 +38,9 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
     ['command', job.command],
     ['task', job.task.length > 400 ? `${job.task.slice(0, 400)}… (${job.task.length} characters, see task.md)` : job.task],
     ['last note', job.note ?? '-'],
+    ['last reply', job.summary ?? '-'],
+    ...lineIf('agent', job.agent),
+    ...lineIf('session id', job.sessionId),
   ];
   const width = Math.max(...lines.map(([key]) => key.length));
   const indent = `\n${' '.repeat(width + 2)}`;
@@ -42,6 +48,17 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
   // lines under the value's column (--json prints them exactly)
   io.out(`${lines.map(([key, value]) => `${key.padEnd(width)}  ${printable(value, { lines: true }).replace(/\n/g, indent)}`).join('\n')}\n`);
   return 0;
+}
+
+// A line only for a value the job has.
+function lineIf(key: string, value: string | null): [string, string][] {
+  return value === null ? [] : [[key, value]];
+}
+
+// "waiting:error 12s (since 2026-12-01T12:00:00.000Z): rate_limit"
+function activityLine(job: JobView, now: number): string {
+  const since = job.activitySince === null ? '' : ` (since ${job.activitySince})`;
+  return `${jobStateLabel(job, now)}${since}${job.waitingDetail === null ? '' : `: ${job.waitingDetail}`}`;
 }
 
 export const verb = defineVerb(showSpec, runShow);

@@ -1,16 +1,33 @@
-// wait NAME...: blocks until the jobs end; exits with the job's status (124 on timeout).
-import { defineVerb, DIR_OPTION, HELP_OPTION, SECONDS, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
-import { findJob, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
-import { isDone, isLive } from '../core/state.js';
+// wait NAME...: blocks until the jobs end, or finish their turn, or need someone; exits
+// with the job's status (124 on timeout).
+import { defineVerb, DIR_OPTION, HELP_OPTION, SECONDS, type OptionsOf, type PositionalsOf, type ValueParser, type VerbSpec } from '../core/args.js';
+import { findJob, jobStateLabel, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
+import { isDone, isIdle, isLive, needsAttention, waitsForHuman } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
+
+// ended: the agent exited; idle: it finished its turn (or exited); attention: it needs
+// someone (idle, waiting for a human, or exited)
+export type WaitFor = 'ended' | 'idle' | 'attention';
+
+const WAIT_FOR: ValueParser<WaitFor> = {
+  expects: 'ended, idle or attention',
+  parse: (text) => (text === 'ended' || text === 'idle' || text === 'attention' ? text : undefined),
+};
+
+// The status of a wait that found a job waiting for a human: not 1 (a failure), 2 (bad
+// input) or 124 (timeout), so a script can tell it apart.
+export const WAITING_FOR_HUMAN_STATUS = 3;
 
 export const waitSpec = {
   name: 'wait',
   summary:
-    'Waits until every named job has ended. Exit status: 0 if all are done, else the exit code of\n' +
-    'the first job (in the order given) that failed, 1 for a job lost or killed without one, 124 on timeout.',
+    'Waits until every named job has ended (--for idle: finished its turn or ended; --for attention:\n' +
+    'idle, waiting for a human, or ended). Exit status: 0 if each is done or idle, else for the first\n' +
+    `job (in the order given) that is not: ${WAITING_FOR_HUMAN_STATUS} if it waits for a human, its exit code if it failed,\n` +
+    '1 for a job lost or killed without one; 124 on timeout.',
   options: {
     timeout: { type: 'string', value: 'SECONDS', parse: SECONDS, help: 'give up after SECONDS (exit 124)' },
+    for: { type: 'string', value: 'UNTIL', parse: WAIT_FOR, help: 'ended (default), idle or attention' },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
@@ -21,6 +38,7 @@ const POLL_MS = 250;
 
 export async function runWait(options: OptionsOf<typeof waitSpec>, positionals: PositionalsOf<typeof waitSpec>, io: CommandIO): Promise<number> {
   const timeoutMs = options.timeout === undefined ? Number.POSITIVE_INFINITY : options.timeout * 1000;
+  const until = options.for ?? 'ended';
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const dirs = positionals.name.map((name) => {
     const job = findJob(context, name);
@@ -31,20 +49,31 @@ export async function runWait(options: OptionsOf<typeof waitSpec>, positionals: 
   for (;;) {
     context.panesBySocket.clear();
     const jobs = dirs.map((dir) => viewJob(context, dir, { withNote: false }));
-    if (jobs.every((job) => !isLive(job.state))) return exitStatusOf(jobs);
+    if (jobs.every((job) => hasArrived(job, until))) return exitStatusOf(jobs);
     if (Date.now() >= deadline) {
-      const waiting = jobs.filter((job) => isLive(job.state)).map((job) => job.name);
-      io.err(`job-runner: wait: timed out; still running: ${waiting.join(', ')}\n`);
+      const now = Date.now();
+      const pending = jobs.filter((job) => !hasArrived(job, until));
+      const names = until === 'ended' ? pending.map((job) => job.name) : pending.map((job) => `${job.name} (${jobStateLabel(job, now)})`);
+      io.err(`job-runner: wait: timed out; still ${until === 'ended' ? 'running' : 'busy'}: ${names.join(', ')}\n`);
       return 124;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));
   }
 }
 
-// 0 when all are done; else the first failure's exit code (1 when it has none).
-export function exitStatusOf(jobs: readonly Pick<JobView, 'state' | 'exitCode'>[]): number {
-  const first = jobs.find((job) => !isDone(job.state));
+// Is the job where the caller waits for it to be?
+export function hasArrived(job: Pick<JobView, 'state' | 'activity'>, until: WaitFor): boolean {
+  if (!isLive(job.state)) return true;
+  if (until === 'idle') return isIdle(job);
+  return until === 'attention' && needsAttention(job);
+}
+
+// 0 when each is done or idle; else for the first that is not, WAITING_FOR_HUMAN_STATUS
+// when it waits for a human, its exit code when it failed (1 when it has none).
+export function exitStatusOf(jobs: readonly Pick<JobView, 'state' | 'exitCode' | 'activity'>[]): number {
+  const first = jobs.find((job) => !isDone(job.state) && !isIdle(job));
   if (!first) return 0;
+  if (waitsForHuman(first)) return WAITING_FOR_HUMAN_STATUS;
   return first.exitCode !== null && first.exitCode !== 0 ? first.exitCode : 1;
 }
 

@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import { readRegularFile, writeFileAtomically } from './store.js';
 
 const INDEX_FILE = '.index';
-const HEADER = 'tmux-job-runner index 4';
+// the version changes with the JSON shape of a job: an older index lacks fields list --json prints
+const HEADER = 'tmux-job-runner index 5';
 // far above what 10,000 jobs take; an index past it is not one of ours
 const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
 

@@ -6,11 +6,14 @@ import { fileErrorInWords } from './file-errors.js';
 import { formatDuration } from './format.js';
 import { resolveOptions, type Options } from './options.js';
 import { checkJobName } from './names.js';
-import { isCorrupt, isFinal, isLost, isRunning, reconcileJobState, type JobState } from './state.js';
+import {
+  isCorrupt, isFinal, isLost, isRunning, NO_ACTIVITY, reconcileActivity, reconcileJobState, type Activity, type JobActivity, type JobState,
+  type WaitingFor,
+} from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
 import {
-  discardSavedEnvironment, findProjectRoot, hasCaptureEnded, isKillRequested, jobsDirOf, lastNoteLine, listJobNames, readExitRecord,
-  readJobRecord, workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
+  discardSavedEnvironment, findProjectRoot, firstLineOf, hasCaptureEnded, hooksDriveJob, isKillRequested, jobsDirOf, lastNoteLine, listJobNames,
+  readExitRecord, readIdleAfter, readJobRecord, workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
 } from './store.js';
 import { currentSocketPath, ensureTmuxVersion, listPanes, queryServer, type PaneInfo } from './tmux.js';
 
@@ -53,13 +56,26 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
 
-export type JobView = Omit<JobRecord, 'state'> & {
+export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote'> & {
   state: JobState;
   window: string | null;
   pane: string | null;
   session: string | null;
   // the last non-empty line of notes.md
   note: string | null;
+  // a running job's activity (null for any other job, and for one whose window says none)
+  activity: Activity | null;
+  waitingFor: WaitingFor | null;
+  waitingDetail: string | null;
+  // when the activity became what it is (ISO time)
+  activitySince: string | null;
+  // the first line of the agent's last reply (summary.txt)
+  summary: string | null;
+  // the Claude Code session id now, else the one it started with
+  sessionId: string | null;
+  agent: string | null;
+  // why no hooks tell the job's activity
+  activityNote: string | null;
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
@@ -143,7 +159,32 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     pane: pane?.paneId ?? null,
     session: pane?.sessionName ?? null,
     note: withNote ? lastNoteLine(paths.notes) : null,
+    ...activityView(activityOf(outcome.state, pane, paths)),
+    summary: withNote ? firstLineOf(paths.summary) : null,
+    sessionId: (withNote ? firstLineOf(paths.sessionId) : null) ?? record.sessionId ?? null,
+    agent: record.agent ?? null,
+    activityNote: record.activityNote ?? null,
   };
+}
+
+// What the job's window says it does, reconciled with its silence; the workspace's hook
+// marker and idle-after are read only for a job that says it is working.
+function activityOf(state: JobState, pane: PaneInfo | null, paths: WorkspacePaths): JobActivity {
+  return reconcileActivity({
+    state,
+    options: pane?.activity ?? null,
+    lastOutput: pane?.lastOutput ?? null,
+    now: Math.floor(Date.now() / 1000),
+    idleAfter: () => (hooksDriveJob(paths) ? readIdleAfter(paths) ?? DEFAULT_IDLE_AFTER_SECONDS : null),
+  });
+}
+
+// @job-runner-idle-after's default, for a job dispatched without .run/idle-after
+const DEFAULT_IDLE_AFTER_SECONDS = 30;
+
+function activityView(activity: JobActivity): Pick<JobView, 'activity' | 'waitingFor' | 'waitingDetail' | 'activitySince'> {
+  const { activitySince, ...rest } = activity;
+  return { ...rest, activitySince: activitySince === null ? null : new Date(activitySince * 1000).toISOString() };
 }
 
 // a dispatch opens the window within milliseconds; after this long it is not dispatching
@@ -212,6 +253,7 @@ function corruptView(dir: string, problem: string): JobView {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
+    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null,
   };
 }
 
@@ -221,6 +263,14 @@ export function jobRunTime(job: JobView, now: number): string {
   const start = Date.parse(job.startedAt);
   if (isRunning(job.state)) return formatDuration(now - start);
   return job.endedAt ? formatDuration(Date.parse(job.endedAt) - start) : '-';
+}
+
+// What people see in place of `running`: the activity, what a waiting job waits for, and
+// for how long ("waiting:permission 12s", "idle 3m05s"); any other job, its state.
+export function jobStateLabel(job: Pick<JobView, 'state' | 'activity' | 'waitingFor' | 'activitySince'>, now: number): string {
+  if (job.activity === null) return job.state;
+  const what = job.waitingFor === null ? job.activity : `${job.activity}:${job.waitingFor}`;
+  return job.activitySince === null ? what : `${what} ${formatDuration(now - Date.parse(job.activitySince))}`;
 }
 
 export type ListScope = { all: boolean };
@@ -375,6 +425,14 @@ export function jobJson(job: JobView): Record<string, unknown> {
     startedAt: job.startedAt,
     endedAt: job.endedAt,
     note: job.note,
+    activity: job.activity,
+    waitingFor: job.waitingFor,
+    waitingDetail: job.waitingDetail,
+    activitySince: job.activitySince,
+    summary: job.summary,
+    sessionId: job.sessionId,
+    agent: job.agent,
+    activityNote: job.activityNote,
     id: job.id,
     socket: job.socket,
     ...(job.problem ? { problem: job.problem } : {}),

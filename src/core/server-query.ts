@@ -14,6 +14,12 @@ export const END = '\x1e';
 // (run-job.sh and _finish set it): "JOB_ID EXIT_CODE ENDED_SECONDS REASON".
 export const PANE_EXIT_OPTION = '@job-runner-exit';
 
+// The job window's activity, kept there by the job itself (scripts/activity.sh).
+export const ACTIVITY_OPTION = '@job-runner-activity';
+export const WAITING_FOR_OPTION = '@job-runner-waiting-for';
+export const WAITING_DETAIL_OPTION = '@job-runner-waiting-detail';
+export const ACTIVITY_SINCE_OPTION = '@job-runner-activity-since';
+
 export const PANE_FORMAT = [
   '#{pane_id}',
   '#{window_id}',
@@ -22,6 +28,15 @@ export const PANE_FORMAT = [
   '#{pane_dead}',
   '#{pane_pipe}',
   `#{${PANE_EXIT_OPTION}}`,
+  `#{${ACTIVITY_OPTION}}`,
+  `#{${WAITING_FOR_OPTION}}`,
+  // free text (an error's kind from a hook's payload): the separators it might hold
+  // would cut the record, so tmux turns them into spaces
+  `#{s/[${SEP}${END}]/ /:${WAITING_DETAIL_OPTION}}`,
+  `#{${ACTIVITY_SINCE_OPTION}}`,
+  // the window's last output, epoch seconds
+  '#{window_activity}',
+  // last: the rest of the record (the wrapper's arguments hold paths)
   '#{pane_start_command}',
 ].join(SEP) + END;
 

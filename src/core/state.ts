@@ -121,3 +121,87 @@ const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['running', 'don
 export function isRecordedState(value: unknown): value is JobState {
   return RECORDED_STATES.has(value);
 }
+
+// The activity of a running job: what its agent does now. A facet of `running`, not a
+// state of its own, so that every check of liveness stays one predicate above.
+export type Activity = 'working' | 'waiting' | 'idle';
+
+// What a waiting job waits for: a dialog of the agent's (permission, question, plan), a
+// turn that failed (error: a rate limit, an overload), or `input`: its screen matched
+// @job-runner-waiting-pattern when it fell silent.
+export type WaitingFor = 'permission' | 'question' | 'plan' | 'error' | 'input';
+
+export type JobActivity = {
+  activity: Activity | null;
+  waitingFor: WaitingFor | null;
+  // more of what it waits for (an error's kind), as the job said it
+  waitingDetail: string | null;
+  // when the activity became what it is (epoch seconds)
+  activitySince: number | null;
+};
+
+export const NO_ACTIVITY: JobActivity = { activity: null, waitingFor: null, waitingDetail: null, activitySince: null };
+
+// The job window's activity options as tmux gives them (empty: unset).
+export type ActivityOptions = { activity: string; waitingFor: string; waitingDetail: string; since: string };
+
+export type ActivityInput = {
+  // the job's state, reconciled
+  state: JobState;
+  // its window's options; null when it has no window
+  options: ActivityOptions | null;
+  // the window's last output (#{window_activity}, epoch seconds); null when unknown
+  lastOutput: number | null;
+  // epoch seconds
+  now: number;
+  // the seconds of silence after which a job that Claude Code's hooks drive is idle
+  // whatever they last said; null for a job no hooks drive (its silence is the log
+  // filter's to judge: it also matches the waiting pattern). Asked only when it matters.
+  idleAfter: () => number | null;
+};
+
+const ACTIVITIES: ReadonlySet<string> = new Set<Activity>(['working', 'waiting', 'idle']);
+const WAITING_FOR: ReadonlySet<string> = new Set<WaitingFor>(['permission', 'question', 'plan', 'error', 'input']);
+
+// Derives a job's activity from what its window says, reconciled with its silence: hooks
+// that last said working while the pane has been silent past idle-after were not told
+// the turn ended (Esc interrupts a turn and fires no hook), so the job is idle, since
+// the moment the log filter would have said so. A job with no live window has none.
+export function reconcileActivity(input: ActivityInput): JobActivity {
+  const { options } = input;
+  if (!isRunning(input.state) || options === null || !ACTIVITIES.has(options.activity)) return NO_ACTIVITY;
+  const activity = options.activity as Activity;
+  const since = /^\d+$/.test(options.since) ? Number(options.since) : null;
+  if (activity === 'working' && input.lastOutput !== null) {
+    // a hook's report is itself a sign of life: silence counts from the later of the two
+    const quietSince = Math.max(input.lastOutput, since ?? 0);
+    const idleAfter = input.idleAfter();
+    if (idleAfter !== null && idleAfter > 0 && input.now - quietSince >= idleAfter) {
+      return { ...NO_ACTIVITY, activity: 'idle', activitySince: quietSince + idleAfter };
+    }
+  }
+  if (activity !== 'waiting') return { ...NO_ACTIVITY, activity, activitySince: since };
+  return {
+    activity,
+    waitingFor: WAITING_FOR.has(options.waitingFor) ? (options.waitingFor as WaitingFor) : null,
+    waitingDetail: options.waitingDetail.trim() || null,
+    activitySince: since,
+  };
+}
+
+type Facets = { state: JobState; activity: Activity | null };
+
+// A running job whose agent finished its turn and sits at its prompt.
+export function isIdle(job: Facets): boolean {
+  return isRunning(job.state) && job.activity === 'idle';
+}
+
+// A running job that waits for a human: a dialog, a question, an error to look at.
+export function waitsForHuman(job: Facets): boolean {
+  return isRunning(job.state) && job.activity === 'waiting';
+}
+
+// A running job whose agent does nothing until someone comes: waiting, or idle.
+export function needsAttention(job: Facets): boolean {
+  return waitsForHuman(job) || isIdle(job);
+}

@@ -30,6 +30,12 @@ export type JobRecord = {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  // the agent the job runs as ("claude"); absent: any other
+  agent?: string | null;
+  // the Claude Code session id the job started with (session-id holds the one now)
+  sessionId?: string | null;
+  // why no hooks tell this job's activity (tmux alone does), when they cannot
+  activityNote?: string | null;
 };
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
@@ -54,6 +60,14 @@ export function workspacePaths(dir: string) {
     // made by the log filter when its input ends before the job has ended (no exit
     // record yet): another pipe-pane took the pane over
     captureEnded: `${run}/capture-ended`,
+    // exists when Claude Code's hooks tell the job's activity
+    hooks: `${run}/hooks`,
+    // the seconds of silence after which the job counts as idle
+    idleAfter: `${run}/idle-after`,
+    // the agent's last reply, its first line
+    summary: `${dir}/summary.txt`,
+    // the Claude Code session id now (a /clear or a fork changes it)
+    sessionId: `${dir}/session-id`,
   };
 }
 
@@ -109,6 +123,7 @@ const RECORD_MAX_BYTES = 256 * 1024 * 1024;
 
 const isString = (value: unknown) => typeof value === 'string';
 const isStringOrNull = (value: unknown) => value === null || typeof value === 'string';
+const isOptionalString = (value: unknown) => value === undefined || isStringOrNull(value);
 
 // What each field of job.json must hold; anything else makes the job corrupt, so that no
 // reader (list, show, the picker) meets a number where it expects text.
@@ -129,6 +144,9 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   createdAt: [isString, 'a string'],
   startedAt: [isStringOrNull, 'a string or null'],
   endedAt: [isStringOrNull, 'a string or null'],
+  agent: [isOptionalString, 'a string or null'],
+  sessionId: [isOptionalString, 'a string or null'],
+  activityNote: [isOptionalString, 'a string or null'],
 };
 
 // Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.
@@ -273,6 +291,37 @@ export function lastNoteLine(path: string): string | null {
     if (note !== '') return note;
   }
   return null;
+}
+
+// a summary or a session id is one line; what lies past this is not read
+const LINE_FILE_MAX_BYTES = 16 * 1024;
+
+// The first line of a small file the agent's side writes (summary.txt, session-id), made
+// printable; null when there is none or it is not a regular file.
+export function firstLineOf(path: string): string | null {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return null;
+  try {
+    const buffer = Buffer.alloc(Math.min(opened.size, LINE_FILE_MAX_BYTES));
+    const read = readSync(opened.fd, buffer, 0, buffer.length, 0);
+    const line = printable(buffer.toString('utf8', 0, read).split(/\r?\n/, 1)[0]!).trim();
+    return line === '' ? null : line;
+  } catch {
+    return null;
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+// Does Claude Code's hooks tell this job's activity (its dispatch made the marker)?
+export function hooksDriveJob(paths: WorkspacePaths): boolean {
+  return existsSync(paths.hooks);
+}
+
+// The idle-after the job was dispatched with (seconds); null when it has none.
+export function readIdleAfter(paths: WorkspacePaths): number | null {
+  const line = firstLineOf(paths.idleAfter);
+  return line !== null && /^\d+$/.test(line) ? Number(line) : null;
 }
 
 // an exit record is one short line

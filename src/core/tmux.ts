@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
-import { formatExitLine, parseExitLine, type ExitRecord } from './state.js';
+import { formatExitLine, parseExitLine, type ActivityOptions, type ExitRecord } from './state.js';
 import { parseWrapperArgs } from './wrapper-args.js';
 import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
@@ -26,6 +26,10 @@ export type PaneInfo = {
   jobDir: string;
   // the job's end, kept on the pane because it could not be written to disk
   exit: PaneExit | null;
+  // the window's activity options, as the job set them
+  activity: ActivityOptions;
+  // the window's last output (epoch seconds); null when tmux did not say
+  lastOutput: number | null;
 };
 
 // An exit record kept on the pane, and why the workspace could not take it ("ENOSPC").
@@ -170,8 +174,9 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand] = line.split(SEP);
-  const wrapper = parseWrapperArgs(startCommand ?? '');
+  const [paneId, windowId, sessionName, pid, dead, piping, exit, activity, waitingFor, waitingDetail, since, lastOutput, ...startCommand] =
+    line.split(SEP);
+  const wrapper = parseWrapperArgs(startCommand.join(SEP));
   return {
     paneId: paneId ?? '',
     windowId: windowId ?? '',
@@ -182,6 +187,8 @@ function parsePaneLine(line: string): PaneInfo {
     jobId: wrapper ? wrapper.jobId : null,
     jobDir: wrapper ? wrapper.jobDir : '',
     exit: wrapper && exit ? parseExitLine(exit) : null,
+    activity: { activity: activity ?? '', waitingFor: waitingFor ?? '', waitingDetail: waitingDetail ?? '', since: since ?? '' },
+    lastOutput: lastOutput && /^\d+$/.test(lastOutput) ? Number(lastOutput) : null,
   };
 }
 
@@ -250,8 +257,13 @@ function ensureWindowOpen(socket: string, window: NewWindow, session: string): N
 // An argument tmux takes as it is: "#" would start a format (#(cmd) runs a command) and
 // a final ";" would end the command.
 export function tmuxLiteral(text: string): string {
-  const escaped = text.replace(/#/g, '##');
-  return escaped.endsWith(';') ? `${escaped.slice(0, -1)}\\;` : escaped;
+  return tmuxArgument(text.replace(/#/g, '##'));
+}
+
+// An argument of a command that expands no formats: tmux reads a final ";" of any
+// argument as the end of the command (a ";" there is written "\;"), whatever comes before it.
+export function tmuxArgument(text: string): string {
+  return text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text;
 }
 
 function parseNewWindow(stdout: string): NewWindow {
@@ -279,6 +291,26 @@ export function setGlobalOptions(socket: string, values: Record<string, string>)
   if (args.length === 0) return;
   const result = runTmux(socket, args);
   if (!result.ok && !isNoServer(result.stderr)) throw new RuntimeError(`could not set ${Object.keys(values).join(', ')}: ${result.stderr}`);
+}
+
+export type KeyPress = { keys: string; literal: boolean };
+
+// Presses keys in a pane, one send-keys call for each press, so that the agent reads them
+// apart: some TUIs take text and an Enter that arrive in one read for a paste, and drop
+// the Enter. Literal text is typed as it is (no key names). With `whileOption`, each press
+// goes only while the pane's window has that option, checked in the same tmux call (the
+// server runs a call's commands in turn: nothing comes between the check and the keys);
+// false when it was gone, with the presses before it made.
+export function pressKeys(socket: string, paneId: string, presses: readonly KeyPress[], whileOption?: string): boolean {
+  for (const press of presses) {
+    const guard = whileOption ? ['show-options', '-w', '-v', '-t', paneId, whileOption, ';'] : [];
+    const keys = ['send-keys', '-t', paneId, ...(press.literal ? ['-l'] : []), '--', tmuxArgument(press.keys)];
+    const result = runTmux(socket, [...guard, ...keys]);
+    if (result.ok) continue;
+    if (whileOption && result.stderr.includes(`invalid option: ${whileOption}`)) return false;
+    throw new RuntimeError(`could not send keys to pane ${paneId}: ${result.stderr}`);
+  }
+  return true;
 }
 
 export type CallingPane = { panePid: number; client: string; sessionId: string };

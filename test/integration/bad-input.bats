@@ -111,7 +111,7 @@ refused_without_trace() {
   check "$JR" wait somejob --timeout soon
   assert_output 'job-runner: wait: option --timeout needs a number of seconds, not "soon"'
   check "$JR" wait
-  assert_output 'job-runner: wait: missing NAME; usage: job-runner wait NAME... [--timeout SECONDS]'
+  assert_output 'job-runner: wait: missing NAME; usage: job-runner wait NAME... [--timeout SECONDS] [--for UNTIL]'
   check "$JR" list --json=yes
   assert_output 'job-runner: list: option --json takes no value'
   check "$ROOT/scripts/dispatch.sh" only-a-name

@@ -16,7 +16,7 @@ load helpers
   # the usage lines come from the verbs' tables
   assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force]"
   assert_line "  log NAME [--follow] [--lines LINES]"
-  assert_line "  wait NAME... [--timeout SECONDS]"
+  assert_line "  wait NAME... [--timeout SECONDS] [--for UNTIL]"
   refute_output --partial "_finish"
   run "$JR" log --help
   assert_line "  -n, --lines LINES  print only the last LINES lines"

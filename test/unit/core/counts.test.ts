@@ -17,6 +17,8 @@ function context(): Context {
   return { cwd: root, root, jobsDir: join(root, 'jobs'), socket, insideTmux: false, options: resolveOptions({}), panesBySocket: new Map() };
 }
 
+const noActivity = { activity: { activity: '', waitingFor: '', waitingDetail: '', since: '' }, lastOutput: null };
+
 // A job's workspace with its record; returns its pane (alive).
 function job(name: string, id: string, state: JobRecord['state'], exitCode: number | null = null): PaneInfo {
   const dir = join(root, 'jobs', name);
@@ -26,10 +28,10 @@ function job(name: string, id: string, state: JobRecord['state'], exitCode: numb
     socket: join(root, 'no-server'), createdAt: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:00.000Z',
     endedAt: state === 'running' ? null : '2026-01-01T00:01:00.000Z',
   });
-  return { paneId: `%${name}`, windowId: `@${name}`, sessionName: 'jobs', panePid: 1, dead: false, piping: true, exit: null, jobId: id, jobDir: dir };
+  return { paneId: `%${name}`, windowId: `@${name}`, sessionName: 'jobs', panePid: 1, dead: false, piping: true, exit: null, jobId: id, jobDir: dir, ...noActivity };
 }
 
-const shell: PaneInfo = { paneId: '%0', windowId: '@0', sessionName: 'main', panePid: 1, dead: false, piping: false, exit: null, jobId: null, jobDir: '' };
+const shell: PaneInfo = { paneId: '%0', windowId: '@0', sessionName: 'main', panePid: 1, dead: false, piping: false, exit: null, jobId: null, jobDir: '', ...noActivity };
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'jr-counts-'));

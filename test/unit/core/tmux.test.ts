@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentSocketPath, parseTmuxVersion, tmuxLiteral } from '../../../src/core/tmux.js';
+import { currentSocketPath, parseTmuxVersion, tmuxArgument, tmuxLiteral } from '../../../src/core/tmux.js';
 
 describe('parseTmuxVersion', () => {
   it.each([
@@ -28,5 +28,18 @@ describe('tmuxLiteral', () => {
     ['/ends;', '/ends\\;'],
   ])('%j -> %j', (text, literal) => {
     expect(tmuxLiteral(text)).toBe(literal);
+  });
+});
+
+describe('tmuxArgument', () => {
+  it.each([
+    ['yes', 'yes'],
+    ['#{pane_id}', '#{pane_id}'],
+    ['echo hi;', 'echo hi\\;'],
+    [';', '\\;'],
+    ['a\\;', 'a\\\\;'],
+    ['a; b', 'a; b'],
+  ])('%j -> %j', (text, argument) => {
+    expect(tmuxArgument(text)).toBe(argument);
   });
 });
