@@ -62,6 +62,13 @@ export type JobView = Omit<JobRecord, 'state'> & {
   note: string | null;
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
+  // what a running job is doing, from its window's options; absent for any other job
+  activity?: 'working' | 'waiting' | 'idle';
+  // what a waiting job waits for (permission, question, plan, error, input), and more of it
+  waitingFor?: string;
+  waitingDetail?: string;
+  // since when the activity is what it is (ISO time)
+  activitySince?: string;
 };
 
 function datedPanes(panes: PaneInfo[], listedAt: number): PaneInfo[] {
@@ -143,6 +150,20 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     pane: pane?.paneId ?? null,
     session: pane?.sessionName ?? null,
     note: withNote ? lastNoteLine(paths.notes) : null,
+    ...(isRunning(outcome.state) && pane ? activityOf(pane) : {}),
+  };
+}
+
+// The activity a running job's window says it has; nothing when it says none we know.
+function activityOf(pane: PaneInfo): Pick<JobView, 'activity' | 'waitingFor' | 'waitingDetail' | 'activitySince'> {
+  const options = pane.activity;
+  if (options?.activity !== 'working' && options?.activity !== 'waiting' && options?.activity !== 'idle') return {};
+  const since = /^\d+$/.test(options.since) ? new Date(Number(options.since) * 1000).toISOString() : undefined;
+  return {
+    activity: options.activity,
+    ...(options.activity === 'waiting' && options.waitingFor ? { waitingFor: options.waitingFor } : {}),
+    ...(options.activity === 'waiting' && options.waitingDetail ? { waitingDetail: options.waitingDetail } : {}),
+    ...(since ? { activitySince: since } : {}),
   };
 }
 
@@ -232,11 +253,14 @@ export interface ListedJob {
   readonly createdAt: string;
   // in this project's jobs folder (not a live job of another project)
   readonly local: boolean;
+  // taken from .index: an ended job, known so without parsing it
+  readonly indexed: boolean;
   view(): JobView;
   json(): string | Bytes;
 }
 
 class FreshJob implements ListedJob {
+  readonly indexed = false;
   constructor(private readonly job: JobView, readonly local: boolean) {}
   get name() {
     return this.job.name;
@@ -255,6 +279,7 @@ class FreshJob implements ListedJob {
 // An ended job as the index remembers it; its window, if it still has one, from tmux.
 class IndexedJob implements ListedJob {
   readonly local = true;
+  readonly indexed = true;
   private parsed: JobView | null = null;
   constructor(
     private readonly context: Context, private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null,

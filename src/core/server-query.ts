@@ -23,6 +23,11 @@ export const PANE_FORMAT = [
   '#{pane_pipe}',
   `#{${PANE_EXIT_OPTION}}`,
   '#{pane_start_command}',
+  // a running job's activity, kept on its window by the job itself (CONTRACT.md)
+  '#{@job-runner-activity}',
+  '#{@job-runner-waiting-for}',
+  '#{@job-runner-waiting-detail}',
+  '#{@job-runner-activity-since}',
 ].join(SEP) + END;
 
 export const OPTIONS_FORMAT = ['#{version}', ...OPTION_KEYS.map((key) => `#{${OPTIONS[key].tmuxName}}`)].join(SEP) + END;

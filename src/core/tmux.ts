@@ -26,6 +26,8 @@ export type PaneInfo = {
   jobDir: string;
   // the job's end, kept on the pane because it could not be written to disk
   exit: PaneExit | null;
+  // the window's activity options, as the job set them (empty strings when unset)
+  activity?: { activity: string; waitingFor: string; waitingDetail: string; since: string };
 };
 
 // An exit record kept on the pane, and why the workspace could not take it ("ENOSPC").
@@ -170,7 +172,7 @@ function splitRecords(stdout: string): string[] {
 }
 
 function parsePaneLine(line: string): PaneInfo {
-  const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand] = line.split(SEP);
+  const [paneId, windowId, sessionName, pid, dead, piping, exit, startCommand, activity, waitingFor, waitingDetail, since] = line.split(SEP);
   const wrapper = parseWrapperArgs(startCommand ?? '');
   return {
     paneId: paneId ?? '',
@@ -182,6 +184,7 @@ function parsePaneLine(line: string): PaneInfo {
     jobId: wrapper ? wrapper.jobId : null,
     jobDir: wrapper ? wrapper.jobDir : '',
     exit: wrapper && exit ? parseExitLine(exit) : null,
+    activity: { activity: activity ?? '', waitingFor: waitingFor ?? '', waitingDetail: waitingDetail ?? '', since: since ?? '' },
   };
 }
 
@@ -281,12 +284,12 @@ export function setGlobalOptions(socket: string, values: Record<string, string>)
   if (!result.ok && !isNoServer(result.stderr)) throw new RuntimeError(`could not set ${Object.keys(values).join(', ')}: ${result.stderr}`);
 }
 
-export type CallingPane = { panePid: number; client: string; sessionId: string };
+export type CallingPane = { panePid: number; client: string; sessionId: string; windowId: string };
 
-// The current pane, client and session as tmux resolves them for the caller (a popup).
+// The current pane, client, session and window as tmux resolves them for the caller (a popup).
 export function describeCallingPane(socket: string): CallingPane {
-  const result = runTmux(socket, ['display-message', '-p', `#{pane_pid}${SEP}#{client_name}${SEP}#{session_id}`]);
+  const result = runTmux(socket, ['display-message', '-p', `#{pane_pid}${SEP}#{client_name}${SEP}#{session_id}${SEP}#{window_id}`]);
   if (!result.ok) throw new RuntimeError(`could not ask tmux for the current pane: ${result.stderr}`);
-  const [pid, client, sessionId] = result.stdout.trim().split(SEP);
-  return { panePid: Number(pid), client: client ?? '', sessionId: sessionId ?? '' };
+  const [pid, client, sessionId, windowId] = result.stdout.trim().split(SEP);
+  return { panePid: Number(pid), client: client ?? '', sessionId: sessionId ?? '', windowId: windowId ?? '' };
 }

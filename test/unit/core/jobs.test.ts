@@ -63,3 +63,22 @@ describe('viewJob', () => {
     expect(viewJob(context([{ piping: false }]), dir).problem).toMatch(/log capture stopped/);
   });
 });
+
+describe("a running job's activity, from its window's options", () => {
+  const options = (activity: string, waitingFor = '', waitingDetail = '', since = '1767225600') => ({ activity: { activity, waitingFor, waitingDetail, since } });
+  const none = { activity: undefined, waitingFor: undefined, waitingDetail: undefined, activitySince: undefined };
+  it.each([
+    ['waiting, with what for', options('waiting', 'error', 'rate_limit'), false,
+      { activity: 'waiting', waitingFor: 'error', waitingDetail: 'rate_limit', activitySince: '2026-01-01T00:00:00.000Z' }],
+    ['idle, without a waiting left over', options('idle', 'permission'), false, { ...none, activity: 'idle', activitySince: '2026-01-01T00:00:00.000Z' }],
+    ['working, with no time it can read', options('working', '', '', 'soon'), false, { ...none, activity: 'working' }],
+    ['an activity it does not know', options('napping'), false, none],
+    ['no options (a window from before)', {}, false, none],
+    ['an ended job, whatever its window says', options('waiting', 'permission'), true, none],
+  ])('%s', (_label, pane, ended, expected) => {
+    const dir = running();
+    if (ended) writeFileSync(join(dir, '.run', 'exit'), `${ID} 0 1767225601\n`);
+    const { activity, waitingFor, waitingDetail, activitySince } = viewJob(context([pane]), dir);
+    expect({ activity, waitingFor, waitingDetail, activitySince }).toEqual(expected);
+  });
+});
