@@ -87,6 +87,19 @@ picker_row_matches() { screen | grep -qE -- "$1"; }
   refute_output --partial next-job.sh
 }
 
+@test "@job-runner-next-key works from a plugin folder whose name has spaces, quotes and a format (#{...})" {
+  odd="$BATS_TEST_TMPDIR/it's a \"#{window_id}\" dir"
+  mkdir -p "$odd"
+  cp -r "$ROOT/tmux-job-runner.tmux" "$ROOT/scripts" "$ROOT/dist" "$odd/"
+  tmux set -g @job-runner-next-key N
+  tmux run-shell "$(printf '%q' "$odd/tmux-job-runner.tmux")"
+  dispatch_running w-early
+  set_activity w-early waiting permission 10
+  attach_client
+  press C-b N
+  wait_until client_in_window_of w-early
+}
+
 @test "prefix+L: waiting jobs first, longest waiting first, then idle, working and ended; each row says what it waits for and for how long" {
   "$JR" dispatch fin "t" --dir "$PROJECT" --command "$AGENT exit 0"
   "$JR" wait fin
