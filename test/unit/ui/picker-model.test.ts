@@ -171,6 +171,15 @@ describe('formatPickerRows', () => {
     expect(rows).toEqual(['evilname  running         -  ab']);
   });
 
+  it("draws no escape sequence of a window's activity options either", () => {
+    const rows = formatPickerRows(
+      [job('x', { activity: 'waiting', waitingFor: 'perm\x1b[2Jission', waitingDetail: 'rate\x1b]52;c;aGk=\x07 limit', activitySince: '2026-01-01T00:03:00.000Z' })],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual(['x     waiting permission     12s  rate limit']);
+  });
+
   it('cuts a row to the width', () => {
     const [row] = formatPickerRows([job('a', { note: 'x'.repeat(100) })], 30, NOW);
     expect([...row!]).toHaveLength(30);
