@@ -37,6 +37,21 @@ set_popup_binding() {
   tmux set-option -g "$bound_option" "$key"
 }
 
+# Binds the next key (unbound by default) to scripts/next-job.sh, with the client and the
+# window it is in, after unbinding the key bound last time, as set_popup_binding does.
+# run-shell expands formats in its command: a "#" in the plugin's path is doubled.
+set_next_key_binding() {
+  local key previous script
+  key=$(get_tmux_option "$next_key_option" "$default_next_key")
+  previous=$(get_tmux_option "$bound_next_key_option" "")
+  [ -n "$previous" ] && tmux unbind-key "$previous"
+  tmux set-option -gu "$bound_next_key_option"
+  [ -z "$key" ] || [ "$key" = none ] && return
+  script=$(sh_quote "$CURRENT_DIR/scripts/next-job.sh")
+  tmux bind-key "$key" run-shell "sh ${script//#/##} #{q:client_name} #{window_id}"
+  tmux set-option -g "$bound_next_key_option" "$key"
+}
+
 # Replaces #{job_runner_running} (and friends) in status-left/right with global
 # options: a status refresh then expands them without starting any process.
 # An option without them is left as it is.
@@ -75,6 +90,7 @@ main() {
   fi
   set_popup_binding "$dispatch_key_option" "$default_dispatch_key" "$bound_dispatch_key_option" dispatch "dispatch a job"
   set_popup_binding "$picker_key_option" "$default_picker_key" "$bound_picker_key_option" picker "jobs"
+  set_next_key_binding
   update_status_interpolations
   set_count_hooks
   # a tmux started by job-runner only to read this config must not recount (and start tmux again)

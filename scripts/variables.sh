@@ -4,6 +4,8 @@ dispatch_key_option="@job-runner-dispatch-key"
 default_dispatch_key="J"
 picker_key_option="@job-runner-picker-key"
 default_picker_key="L"
+next_key_option="@job-runner-next-key"
+default_next_key=""
 popup_width_option="@job-runner-popup-width"
 default_popup_width="80%"
 popup_height_option="@job-runner-popup-height"
@@ -12,6 +14,7 @@ default_popup_height="80%"
 # Where the plugin remembers the keys it bound, to unbind them when an option changes.
 bound_dispatch_key_option="@job-runner-bound-dispatch-key"
 bound_picker_key_option="@job-runner-bound-picker-key"
+bound_next_key_option="@job-runner-bound-next-key"
 
 # Status-line interpolations: what users write, and the global option that holds the value.
 status_interpolations=(

@@ -282,11 +282,14 @@ export interface ListedJob {
   readonly createdAt: string;
   // in this project's jobs folder (not a live job of another project)
   readonly local: boolean;
+  // taken from .index: an ended job, known so without parsing it
+  readonly indexed: boolean;
   view(): JobView;
   json(): string | Bytes;
 }
 
 class FreshJob implements ListedJob {
+  readonly indexed = false;
   constructor(private readonly job: JobView, readonly local: boolean) {}
   get name() {
     return this.job.name;
@@ -305,6 +308,7 @@ class FreshJob implements ListedJob {
 // An ended job as the index remembers it; its window, if it still has one, from tmux.
 class IndexedJob implements ListedJob {
   readonly local = true;
+  readonly indexed = true;
   private parsed: JobView | null = null;
   constructor(
     private readonly context: Context, private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null,

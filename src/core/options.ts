@@ -51,6 +51,11 @@ export const OPTIONS = {
     default: 'L',
     help: 'Key (after the prefix) for the job picker; none: unbound.',
   },
+  nextKey: {
+    tmuxName: '@job-runner-next-key',
+    default: '',
+    help: 'Key (after the prefix) that goes to the next job waiting for you (else the next idle one), longest waiting first; empty or none: unbound.',
+  },
   popupWidth: {
     tmuxName: '@job-runner-popup-width',
     default: '80%',

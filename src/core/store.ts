@@ -50,6 +50,7 @@ export function workspacePaths(dir: string) {
     task: `${dir}/task.md`,
     notes: `${dir}/notes.md`,
     log: `${dir}/log.txt`,
+    transcript: `${dir}/transcript.md`,
     artifacts: `${dir}/artifacts`,
     run,
     command: `${run}/command`,
@@ -192,6 +193,14 @@ export function openRegularFile(path: string): { ok: true; fd: number; size: num
   closeSync(fd);
   const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device';
   return { ok: false, problem: `is ${kind}, not a regular file` };
+}
+
+// Why a path is not a regular file to read (a missing one, a FIFO, a folder), or null.
+export function regularFileProblem(path: string): string | null {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return opened.problem;
+  closeSync(opened.fd);
+  return null;
 }
 
 // A regular file's whole content, if it is not longer than maxBytes.

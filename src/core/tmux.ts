@@ -313,12 +313,12 @@ export function pressKeys(socket: string, paneId: string, presses: readonly KeyP
   return true;
 }
 
-export type CallingPane = { panePid: number; client: string; sessionId: string };
+export type CallingPane = { panePid: number; client: string; sessionId: string; windowId: string };
 
-// The current pane, client and session as tmux resolves them for the caller (a popup).
+// The current pane, client, session and window as tmux resolves them for the caller (a popup).
 export function describeCallingPane(socket: string): CallingPane {
-  const result = runTmux(socket, ['display-message', '-p', `#{pane_pid}${SEP}#{client_name}${SEP}#{session_id}`]);
+  const result = runTmux(socket, ['display-message', '-p', `#{pane_pid}${SEP}#{client_name}${SEP}#{session_id}${SEP}#{window_id}`]);
   if (!result.ok) throw new RuntimeError(`could not ask tmux for the current pane: ${result.stderr}`);
-  const [pid, client, sessionId] = result.stdout.trim().split(SEP);
-  return { panePid: Number(pid), client: client ?? '', sessionId: sessionId ?? '' };
+  const [pid, client, sessionId, windowId] = result.stdout.trim().split(SEP);
+  return { panePid: Number(pid), client: client ?? '', sessionId: sessionId ?? '', windowId: windowId ?? '' };
 }

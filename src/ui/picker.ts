@@ -4,12 +4,12 @@ import { listJobEntries, loadContext, type Context, type JobView, type ListedJob
 import { clip, printable } from '../core/format.js';
 import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
 import { isLive, isRunning } from '../core/state.js';
-import { listArtifactFiles, readTaskFile, workspacePaths, type WorkspacePaths } from '../core/store.js';
+import { listArtifactFiles, readTaskFile, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
-import { filterJobs, formatPickerRows, orderForPicker } from './picker-model.js';
+import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
 
-const FOOTER = 'enter go · l log · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
+const FOOTER = 'enter go · tab next waiting · g go to the next · l log · t transcript · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
 const FILTER_FOOTER = 'type to filter · enter go · esc done typing (esc again clears)';
 const REFRESH_MS = 1000;
 // arrows in normal and in application cursor mode, Ctrl-P and Ctrl-N
@@ -88,17 +88,18 @@ class Picker {
     } else if (visible.length === 0) {
       lines.push('', `no job matches "${this.query}" (Esc twice clears the filter)`);
     }
-    const room = Math.max(1, height - 3);
+    const footer = this.confirm ? `${this.confirm.question} [y/N]` : this.message || (this.filtering ? FILTER_FOOTER : FOOTER);
+    // a message may name a job: the record's text, made printable as the rows are
+    const footerLines = wrapKeyHelp(printable(footer), width);
+    const room = Math.max(1, height - 2 - footerLines.length);
     const first = Math.max(0, Math.min(this.selected - room + 1, visible.length - room));
     // only the rows on screen are formatted: a picker over 10,000 jobs redraws every second
     formatPickerRows(visible, width - 2, Date.now(), first, room).forEach((row, i) => {
       const selected = first + i === this.selected;
       lines.push(selected ? `\x1b[7m> ${row}\x1b[0m` : `  ${row}`);
     });
-    while (lines.length < height - 1) lines.push('');
-    const footer = this.confirm ? `${this.confirm.question} [y/N]` : this.message || (this.filtering ? FILTER_FOOTER : FOOTER);
-    // a message may name a job: the record's text, made printable as the rows are
-    lines.push(`\x1b[2m${clip(printable(footer), width)}\x1b[0m`);
+    while (lines.length < height - footerLines.length) lines.push('');
+    for (const line of footerLines) lines.push(`\x1b[2m${line}\x1b[0m`);
     process.stdout.write(`\x1b[H\x1b[2J${lines.join('\r\n')}`);
   }
 
@@ -116,10 +117,12 @@ class Picker {
     if (UP.has(key)) this.selected = Math.max(0, this.selected - 1);
     else if (DOWN.has(key)) this.selected = Math.min(this.visible().length - 1, this.selected + 1);
     else if (key === '\r') return this.goToWindow();
+    else if (key === '\t') this.selectNextNeedingYou();
     else if (this.filtering) this.editFilter(key);
     else if (key === '/') this.filtering = true;
     else if (key === '\x1b' && this.query !== '') this.query = '';
     else if (key === 'q' || key === '\x1b') return this.finish(0);
+    else if (key === 'g') return this.goToNextNeedingYou();
     else this.jobAction(key);
     this.render();
   }
@@ -134,6 +137,24 @@ class Picker {
       this.query += key;
       this.selected = 0;
     }
+  }
+
+  private selectNextNeedingYou(): void {
+    const visible = this.visible();
+    const next = nextNeedingYou(visible, this.selected);
+    if (next) this.selected = visible.indexOf(next);
+    else this.message = this.query ? 'no job shown is waiting or idle' : 'no job is waiting or idle';
+  }
+
+  // as the next key does: the job after the window the picker was opened from
+  private goToNextNeedingYou(): void {
+    const next = nextJobToGoTo(this.visible(), this.target().window)?.view();
+    if (!next?.window) {
+      this.message = this.query ? 'no job shown is waiting or idle' : 'no job is waiting or idle';
+      return this.render();
+    }
+    switchClientToWindow(next.socket, next.window, this.target().client);
+    this.finish(0);
   }
 
   private goToWindow(): void {
@@ -157,6 +178,14 @@ class Picker {
         return this.showInPager(isRunning(job.state) ? ['-R', '+F', paths.log] : ['-R', '+G', paths.log]);
       case 'n':
         return this.showInPager(['+G', paths.notes]);
+      case 't': {
+        const problem = regularFileProblem(paths.transcript);
+        if (problem) {
+          this.message = `no transcript for ${job.name} (transcript.md ${problem}): Claude Code jobs write one after each turn`;
+          return;
+        }
+        return this.showInPager(['+G', paths.transcript]);
+      }
       case 'a':
         return this.showInPager(['-'], listArtifacts(paths));
       case 'k':

@@ -8,13 +8,15 @@ export type PopupTarget = {
   panePid: number;
   client: string;
   session: string;
+  // the window the client was looking at
+  window: string;
 };
 
 // Asks tmux where the popup was opened: display-popup expands no formats in its
 // command, but a tmux command run inside the popup resolves to the client's pane.
 export function readPopupTarget(): PopupTarget {
   const pane = describeCallingPane(currentSocketPath());
-  return { cwd: process.cwd(), panePid: pane.panePid, client: pane.client, session: pane.sessionId };
+  return { cwd: process.cwd(), panePid: pane.panePid, client: pane.client, session: pane.sessionId, window: pane.windowId };
 }
 
 // The environment of the pane's shell (as it started: what Linux exposes of it),

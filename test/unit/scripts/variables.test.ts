@@ -14,6 +14,7 @@ describe('scripts/variables.sh', () => {
   it.each([
     ['dispatch_key', OPTIONS.dispatchKey],
     ['picker_key', OPTIONS.pickerKey],
+    ['next_key', OPTIONS.nextKey],
     ['popup_width', OPTIONS.popupWidth],
     ['popup_height', OPTIONS.popupHeight],
   ])('%s has the option name and default of the typed table', (prefix, option) => {

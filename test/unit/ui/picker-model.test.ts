@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/core/jobs.js';
-import { filterJobs, formatPickerRows, orderForPicker, type PickerJob } from '../../../src/ui/picker-model.js';
+import {
+  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob,
+} from '../../../src/ui/picker-model.js';
 
 // a job as the picker holds it; "local" (in this project's jobs folder) when its root is /here
 const job = (name: string, overrides: Partial<JobView> = {}): PickerJob => {
   const view = viewOf(name, overrides);
-  return { name, createdAt: view.createdAt, local: view.root === '/here', view: () => view };
+  return { name, createdAt: view.createdAt, local: view.root === '/here', indexed: false, view: () => view };
 };
 
 const viewOf = (name: string, overrides: Partial<JobView> = {}): JobView =>
@@ -27,6 +29,57 @@ describe('orderForPicker', () => {
     ];
     expect(orderForPicker(jobs).map((j) => j.name)).toEqual(['new-here', 'old-here', 'new-elsewhere', 'old-elsewhere']);
   });
+
+  it('puts the waiting jobs first and then the idle ones, each the longest in it first (then by window), across projects; then running, then ended', () => {
+    const since = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+    const jobs = [
+      job('done-new', { state: 'done', exitCode: 0, createdAt: '2026-01-05T00:00:00.000Z' }),
+      job('working', { activity: 'working', activitySince: since(0) }),
+      job('idle-late', { activity: 'idle', activitySince: since(3) }),
+      job('waiting-late', { activity: 'waiting', waitingFor: 'question', activitySince: since(2) }),
+      job('waiting-early-w12', { activity: 'waiting', waitingFor: 'permission', activitySince: since(1), window: '@12' }),
+      job('waiting-early-w3', { activity: 'waiting', waitingFor: 'plan', activitySince: since(1), window: '@3', root: '/other' }),
+      job('idle-early', { activity: 'idle', activitySince: since(1) }),
+      job('running-no-activity', { createdAt: '2026-01-02T00:00:00.000Z' }),
+      job('lost', { state: 'lost', createdAt: '2026-01-06T00:00:00.000Z' }),
+    ];
+    expect(orderForPicker(jobs).map((j) => j.name)).toEqual([
+      'waiting-early-w3', 'waiting-early-w12', 'waiting-late', 'idle-early', 'idle-late', 'running-no-activity', 'working', 'lost', 'done-new',
+    ]);
+  });
+});
+
+describe('the jobs that need the user', () => {
+  const needing = [
+    job('w1', { activity: 'waiting', waitingFor: 'permission', window: '@1' }),
+    job('w2', { activity: 'waiting', waitingFor: 'question', window: '@2' }),
+    job('i1', { activity: 'idle', window: '@3' }),
+    job('busy', { activity: 'working', window: '@4' }),
+  ];
+  const idleOnly = [job('busy', { activity: 'working', window: '@4' }), job('i1', { activity: 'idle', window: '@3' }), job('i2', { activity: 'idle', window: '@5' })];
+  const none = [job('busy', { activity: 'working', window: '@4' }), job('old', { state: 'done', exitCode: 0, window: null })];
+
+  it.each([
+    ['the next waiting job below the selection', needing, 0, 'w2'],
+    ['the first waiting job again after the last one', needing, 1, 'w1'],
+    ['the first waiting job from a row that needs nothing', needing, 3, 'w1'],
+    ['an idle job when none is waiting', idleOnly, 0, 'i1'],
+    ['the next idle job', idleOnly, 1, 'i2'],
+    ['none when no job waits or is idle', none, 0, null],
+  ])('Tab selects %s', (_, jobs, selected, expected) => {
+    expect(nextNeedingYou(jobs, selected)?.name ?? null).toBe(expected);
+  });
+
+  it.each([
+    ['the first waiting job from a window that is no job', needing, '@9', 'w1'],
+    ['the waiting job after the one in view', needing, '@1', 'w2'],
+    ['the first again after the last', needing, '@2', 'w1'],
+    ['the first waiting job from an idle one', needing, '@3', 'w1'],
+    ['the next idle job when none is waiting', idleOnly, '@3', 'i2'],
+    ['none when no job waits or is idle', none, '@4', null],
+  ])('g goes to %s', (_, jobs, window, expected) => {
+    expect(nextJobToGoTo(jobs, window)?.name ?? null).toBe(expected);
+  });
 });
 
 describe('filterJobs', () => {
@@ -34,15 +87,19 @@ describe('filterJobs', () => {
     job('api-server', { note: 'reviewing the router' }),
     job('docs', { state: 'failed', exitCode: 2, note: 'README rewrite' }),
     job('api-client', { state: 'done', exitCode: 0 }),
+    job('asker', { activity: 'waiting', waitingFor: 'permission' }),
   ];
   it.each([
-    ['', ['api-server', 'docs', 'api-client']],
+    ['', ['api-server', 'docs', 'api-client', 'asker']],
+    ['waiting', ['asker']],
+    ['permission', ['asker']],
     ['api', ['api-server', 'api-client']],
     ['API', ['api-server', 'api-client']],
     ['failed', ['docs']],
     ['router', ['api-server']],
     ['api done', ['api-client']],
     ['nothing-like-this', []],
+    ['running', ['api-server', 'asker']],
   ])('%j', (query, names) => {
     expect(filterJobs(jobs, query).map((j) => j.name)).toEqual(names);
   });
@@ -63,6 +120,27 @@ describe('formatPickerRows', () => {
       'api-server  running     3m12s  reviewing the router',
       'docs        failed 2    1m05s  README rewrite',
       'broken      corrupt         -  job.json is empty',
+    ]);
+  });
+
+  it('shows the activity of a running job in place of running, what a waiting one waits for, and how long it has been in it', () => {
+    const rows = formatPickerRows(
+      [
+        job('asks', { activity: 'waiting', waitingFor: 'permission', activitySince: '2026-01-01T00:02:50.000Z', note: 'editing' }),
+        job('limited', { activity: 'waiting', waitingFor: 'error', waitingDetail: 'rate_limit', activitySince: '2026-01-01T00:00:12.000Z' }),
+        job('resting', { activity: 'idle', activitySince: '2026-01-01T00:01:12.000Z', note: 'done with the tests' }),
+        job('busy', { activity: 'working', activitySince: '2026-01-01T00:03:10.000Z' }),
+        job('unknown-since', { activity: 'idle' }),
+      ],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual([
+      'asks           waiting permission     22s  editing',
+      'limited        waiting error        3m00s  rate_limit',
+      'resting        idle                 2m00s  done with the tests',
+      'busy           working                 2s  ',
+      'unknown-since  idle                 3m12s  ',
     ]);
   });
 
@@ -93,6 +171,15 @@ describe('formatPickerRows', () => {
     expect(rows).toEqual(['evilname  running         -  ab']);
   });
 
+  it("draws no escape sequence of a window's activity options either", () => {
+    const rows = formatPickerRows(
+      [job('x', { activity: 'waiting', waitingFor: 'perm\x1b[2Jission' as JobView['waitingFor'], waitingDetail: 'rate\x1b]52;c;aGk=\x07 limit', activitySince: '2026-01-01T00:03:00.000Z' })],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual(['x     waiting permission     12s  rate limit']);
+  });
+
   it('cuts a row to the width', () => {
     const [row] = formatPickerRows([job('a', { note: 'x'.repeat(100) })], 30, NOW);
     expect([...row!]).toHaveLength(30);
@@ -102,9 +189,20 @@ describe('formatPickerRows', () => {
 
 describe('laziness', () => {
   it('parses only the rows it draws, and takes the name column from every job', () => {
-    const unread = (name: string, createdAt = ''): PickerJob => ({ name, createdAt, local: true, view: () => { throw new Error(`${name} was parsed`); } });
+    const unread = (name: string, createdAt = ''): PickerJob => ({ name, createdAt, local: true, indexed: true, view: () => { throw new Error(`${name} was parsed`); } });
     const rows = formatPickerRows([job('a'), unread('a-much-longer-name')], 80, NOW, 0, 1);
     expect(rows).toEqual([`${'a'.padEnd(18)}  running     3m12s  `]);
     expect(orderForPicker([unread('x', '2026-01-01'), unread('y', '2026-01-02')]).map((j) => j.name)).toEqual(['y', 'x']);
+  });
+});
+
+describe('wrapKeyHelp', () => {
+  it.each([
+    ['fits on one line', 'a go · b back', 20, ['a go · b back']],
+    ['breaks between keys, never inside one', 'enter go · l log · q quit', 14, ['enter go', 'l log · q quit']],
+    ['cuts a key wider than the line', 'a-very-long-message · q quit', 10, ['a-very-lo…', 'q quit']],
+    ['keeps a message without keys on one line, cut', 'kill victim? [y/N]', 10, ['kill vict…']],
+  ])('%s', (_, text, width, lines) => {
+    expect(wrapKeyHelp(text, width)).toEqual(lines);
   });
 });
