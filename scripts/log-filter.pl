@@ -108,7 +108,7 @@ sub show_screen {
     my $last = $#rows;
     $last-- while $last >= $cursor && render($rows[$last]) !~ /\S/;
     for my $i (0 .. $last) {
-        show_row($i, $i != $cursor || $i != $#rows) if $dirty[$i];
+        show_row($i, $i != $cursor || $i != $last) if $dirty[$i];
     }
 }
 
