@@ -58,7 +58,7 @@ my $MAX_COLUMNS = 4096;
 # the start of the output; a row is a list of cells (a character's bytes, '' right of a
 # wide character, undef where nothing was written).
 my @rows = ([]);
-my @dirty = (1);   # the row changed since the log last showed it
+my @dirty = (0);   # the row changed since the log last showed it (a new line is a change)
 my $base = 0;      # number of $rows[0]
 my ($y, $x) = (0, 0);
 my $low = 0;       # the lowest row the cursor has been on
@@ -66,12 +66,14 @@ my $reach = 0;     # how far above $low the agent has moved the cursor: rows it 
 my $top;           # number of the screen's first row, once the agent positions absolutely
 my ($saved_y, $saved_x) = (0, 0);
 my $alternate = 0;
+my ($margin_top, $margin_bottom);  # the scrolling region (DECSTBM), screen rows from 1
 my ($open, $open_text);  # the row the log shows without its line break yet, and what it shows
 my $shown = '';           # text for the log, written at the end of each read
 # Plain state: one row, the cursor at its end, the log showing all of it ($tail). Plain
 # text then goes to the log as it is, without the model.
 my $plain = 1;
 my $tail = '';
+my $wrote = 0;  # the log has had something
 
 sub render {
     my ($row) = @_;
@@ -140,7 +142,25 @@ sub moved_to_row {
     $reach = $low - $y if $low - $y > $reach;
 }
 
-sub line_feed { moved_to_row($y + 1, 1) }
+# A line feed on the scrolling region's last row scrolls the region: its first row leaves
+# the screen (the log gets it: a TUI with a fixed footer inserts its history that way) and
+# the rows below the region stay where they are.
+sub line_feed {
+    if (defined $margin_bottom && defined $top && $y == $top + $margin_bottom - 1) {
+        my $first = $top + $margin_top - 1 - $base;
+        $first = 0 if $first < 0;
+        my $last = $y - $base;
+        if ($first < $last) {
+            show_row($first, 1) if $dirty[$first];
+            splice(@rows, $first, 1);
+            splice(@dirty, $first, 1);
+            splice(@rows, $last, 0, []);
+            splice(@dirty, $last, 0, 1);
+            return;
+        }
+    }
+    moved_to_row($y + 1, 1);
+}
 
 # Whether a character takes two cells or none (a combining mark, a joiner).
 sub cells_of {
@@ -280,6 +300,12 @@ sub csi {
         new_row(0) if $i > $#rows;
         $dirty[$i] = 1;
     }
+    elsif ($final eq 'r') {
+        # a region that ends above the last row matters; the whole screen is no region
+        ($margin_top, $margin_bottom) = ($p[0] || 1, $p[1]);
+        undef $margin_bottom if defined $margin_bottom && $margin_bottom <= $margin_top;
+        $top //= $base if defined $margin_bottom;
+    }
     elsif ($final eq 's' && $params eq '') { ($saved_y, $saved_x) = ($y, $x) }
     elsif ($final eq 'u' && $params eq '') { moved_to_row($saved_y, 0); $x = $saved_x }
 }
@@ -343,7 +369,8 @@ sub run_model {
 sub enter_model {
     $plain = 0;
     @rows = ([]);
-    @dirty = (1);
+    # a row after a line break is a line, blank or not; the first row is not yet
+    @dirty = ($wrote ? 1 : 0);
     ($base, $y, $low, $x) = (0, 0, 0, 0);
     undef $top;
     undef $open;
@@ -476,6 +503,7 @@ for (;;) {
         }
         $text =~ tr/\r//d;
         syswrite(STDOUT, $text);
+        $wrote ||= length $text;
         my $break = rindex($text, "\n");
         $tail = $break < 0 ? $tail . $text : substr($text, $break + 1);
         $tail = substr($tail, -$MAX_COLUMNS) if length $tail > $MAX_COLUMNS;
@@ -485,6 +513,7 @@ for (;;) {
         enter_model() if $plain;
         $output = run_model($text);
         settle();
+        $wrote ||= length $shown;
         syswrite(STDOUT, $shown) if length $shown;
         $shown = '';
     }
