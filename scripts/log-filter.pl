@@ -483,24 +483,7 @@ for (;;) {
     my $output;
     # most output is plain text, its lines ended by the terminal's CR LF: drop the CRs
     # (tr is far cheaper than the model below) and pass the rest through
-    if (($plain || $reach > 0 && !$alternate && line_text($text))
-        && ($text =~ tr/\x00-\x08\x0b\x0c\x0e-\x1f\x7f//) == 0 && $text !~ /\r[^\n]/) {
-        if (!$plain) {
-            # line-by-line text cannot redraw: whoever drew on the rows above is done
-            show_screen();
-            my $row = $rows[$y - $base];
-            if (defined $open && $open == $row && $x == @$row) {
-                $tail = $open_text;
-            } else {
-                $shown .= "\n" if defined $open;
-                undef $open;
-                $tail = '';
-            }
-            syswrite(STDOUT, $shown) if length $shown;
-            $shown = '';
-            $reach = 0;
-            $plain = 1;
-        }
+    if ($plain && ($text =~ tr/\x00-\x08\x0b\x0c\x0e-\x1f\x7f//) == 0 && $text !~ /\r[^\n]/) {
         $text =~ tr/\r//d;
         syswrite(STDOUT, $text);
         $wrote ||= length $text;
@@ -512,6 +495,14 @@ for (;;) {
     } else {
         enter_model() if $plain;
         $output = run_model($text);
+        if ($reach > 0 && !$alternate && line_text($text)) {
+            # whole lines of text cannot redraw: whoever drew on the rows above is done,
+            # and what follows (the wrapper's end line) must not wait in the model
+            show_screen();
+            splice(@rows, $y - $base + 1);
+            splice(@dirty, $y - $base + 1);
+            ($reach, $low) = (0, $y);
+        }
         settle();
         $wrote ||= length $shown;
         syswrite(STDOUT, $shown) if length $shown;

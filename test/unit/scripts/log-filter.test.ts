@@ -134,7 +134,20 @@ describe('log-filter.pl on the output of redrawing agents', () => {
     await until(() => filter.log() === 'static line\n', 'the line out of reach');
     filter.write('\r\n\r\njob x: done (exit 0) after 1s\r\n');
     await until(() => filter.log().includes('job x: done (exit 0) after 1s\n'), 'the end line');
-    expect(filter.log()).toBe('static line\n\u2713 done\n> \n\njob x: done (exit 0) after 1s\n');
+    expect(filter.log()).toBe('static line\n\u2713 done\n>\n\njob x: done (exit 0) after 1s\n');
+    await filter.end();
+  });
+
+  it('writes whole lines that follow a redraw where the cursor is, as the terminal does', async () => {
+    // as tmux passed on a spinner script's output: the last frame erased, then plain lines
+    const filter = liveFilter();
+    filter.write('Working on it\r\n| thinking\r\n> \x1b[1A\r\x1b[2K');
+    filter.write('/ thinking\r\n> \x1b[1A\r\x1b[2K');
+    await until(() => filter.log() === 'Working on it\n', 'the line out of reach');
+    filter.write('Answer: 42\r\n');
+    filter.write('> \r\n');
+    await until(() => filter.log().endsWith('>\n'), 'the last line');
+    expect(filter.log()).toBe('Working on it\nAnswer: 42\n>\n');
     await filter.end();
   });
 
