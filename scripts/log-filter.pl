@@ -13,6 +13,7 @@ use strict;
 use warnings;
 use Fcntl qw(O_WRONLY O_CREAT);
 use POSIX ();
+use Time::HiRes ();
 
 binmode STDIN;
 binmode STDOUT;
@@ -419,19 +420,14 @@ sub tell_activity {
     POSIX::_exit(0);
 }
 
-my $now = sub { time };
-if ($watch_silence) {
-    require Time::HiRes;
-    $now = \&Time::HiRes::time;
-    $SIG{CHLD} = 'IGNORE';
-}
-my $last_output = $now->();
+$SIG{CHLD} = 'IGNORE' if $watch_silence;
+my $last_output = Time::HiRes::time();
 my $silent = 0;
 
 # Waits until input arrives or the silence begins; false at the silence.
 sub input_before_silence {
     for (;;) {
-        my $left = $last_output + $IDLE_AFTER - $now->();
+        my $left = $last_output + $IDLE_AFTER - Time::HiRes::time();
         return 0 if $left <= 0;
         my $wanted = '';
         vec($wanted, fileno(STDIN), 1) = 1;
@@ -509,7 +505,7 @@ for (;;) {
         $shown = '';
     }
     if ($watch_silence && $output) {
-        $last_output = $now->();
+        $last_output = Time::HiRes::time();
         if ($silent) {
             $silent = 0;
             tell_activity('output');
