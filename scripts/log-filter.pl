@@ -42,8 +42,12 @@ my $token = qr/\G(?:
 )/x;
 
 # Sequences that change neither the text nor where it goes: colours, titles, character
-# sets, keypad modes.
-my $inert = qr/\e\[[0-9;:]*m|\e\][^\a\e]*(?:\a|\e\\)|\e[()*+][0-~]|\e[=>]/;
+# sets, keypad modes, and private modes other than the alternate screen (cursor shown,
+# bracketed paste).
+my $inert = qr/\e\[[0-9;:]*m|\e\][^\a\e]*(?:\a|\e\\)|\e[()*+][0-~]|\e[=>]|\e\[\?(?![0-9;]*(?<![0-9])(?:47|1047|1049)(?![0-9]))[0-9;]*[hl]/;
+# Erasing to the end of the line, which erases nothing where the cursor is at the end of
+# what was written (grep --color writes it after every match)
+my $erase_after = qr/\e\[0?K/;
 
 # One character of a text run: a UTF-8 sequence, else a single (invalid) byte.
 my $character = qr/[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}|[\x80-\xff]/;
@@ -81,25 +85,30 @@ sub render {
     return join '', map { $_ // ' ' } @$row;
 }
 
-# Puts row $i (an index into @rows) into the log; a final row ends its line, else it is
-# left open for what follows on it.
+# Puts row $i (an index into @rows) into the log, without the blanks at its end; a final
+# row ends its line, else it is left open for what follows on it.
 sub show_row {
     my ($i, $final) = @_;
     my $row = $rows[$i];
-    my $text = render($row);
-    my $full = $text;
-    if (defined $open && $open == $row && substr($text, 0, length $open_text) eq $open_text) {
-        $text = substr($text, length $open_text);
-    } elsif (defined $open) {
-        $shown .= "\n";
+    my $full = render($row);
+    (my $text = $full) =~ s/ +\z//;
+    if (defined $open && $open == $row && substr($full, 0, length $open_text) eq $open_text) {
+        # the row goes on from what the log shows
+        ($text = substr($full, length $open_text)) =~ s/ +\z//;
+        $open_text .= $text;
+    } elsif (defined $open && $open == $row && $open_text =~ /\A\Q$text\E +\z/) {
+        # the log shows it, with blanks after it
+        $text = '';
+    } else {
+        $shown .= "\n" if defined $open;
+        $open_text = $text;
     }
-    $text =~ s/ +\z// if $final;
     $shown .= $text;
     if ($final) {
         $shown .= "\n";
         undef $open;
     } else {
-        ($open, $open_text) = ($row, $full);
+        $open = $row;
     }
     $dirty[$i] = 0;
 }
@@ -401,7 +410,7 @@ sub settle {
     return if $x != @$row;
     if (!@$row && !defined $open) {
         ($plain, $tail) = (1, '');
-    } elsif (defined $open && !$dirty[0]) {
+    } elsif (defined $open && !$dirty[0] && render($row) eq $open_text) {
         ($plain, $tail) = (1, $open_text);
     }
 }
@@ -466,8 +475,6 @@ for (;;) {
     last if $read == 0;
     my $text = $carry . $chunk;
     $carry = '';
-    # coloured lines are plain text once their colours are gone
-    $text =~ s/$inert//g if $plain && index($text, "\e") >= 0;
     if ($text =~ $unfinished && length($&) < $MAX_CARRY) {
         $carry = $&;
         substr($text, -length($carry)) = '';
@@ -475,6 +482,14 @@ for (;;) {
         # a CR may be the first half of CRLF
         $carry = "\r";
         chop $text;
+    }
+    # coloured lines are plain text once their colours are gone
+    if ($plain && index($text, "\e") >= 0) {
+        $text =~ s/$inert//g;
+        if (index($text, "\e") >= 0 && $text !~ /\r(?!\n)|\x08/) {
+            (my $erased = $text) =~ s/$erase_after//g;
+            $text = $erased if index($erased, "\e") < 0;
+        }
     }
     my $output;
     # most output is plain text, its lines ended by the terminal's CR LF: drop the CRs

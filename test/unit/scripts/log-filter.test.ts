@@ -32,6 +32,8 @@ describe('log-filter.pl', () => {
     ['cursor to a column becomes a space (how Claude Code skips blanks)', 'Welcome\x1b[9Gback!\n', 'Welcome back!\n'],
     ['cursor to column 1 redraws the line: only its last frame is written', 'frame 1\x1b[Gframe 2\x1b[1Gframe 3\n', 'frame 3\n'],
     ['erase, modes, charset, keypad', '\x1b[2J\x1b[?2004h\x1b(B\x1b=x\x1b[K\n', 'x\n'],
+    ['grep --color: erasing after each match erases nothing', '\x1b[01;31m\x1b[Kmatch\x1b[m\x1b[K rest\r\nnext\r\n', 'match rest\nnext\n'],
+    ['cursor hidden and shown, bracketed paste', '\x1b[?25la\x1b[?2004hb\x1b[?25h\r\n', 'ab\n'],
     ['erase to the end of the line', 'progress 100%\r\x1b[Kdone\n', 'done\n'],
     ['a spinner above a prompt (cursor up, erase line) leaves its last frame only',
       '\u280b working\r\n> \x1b[1A\r\x1b[2K\u2819 working\r\n> \x1b[1A\r\x1b[2K\u2713 done\r\n> \r\n',
@@ -260,7 +262,7 @@ describe('log-filter.pl watching for silence', () => {
       const filter = liveFilter(ws.args);
       filter.write('\u280b working\r\n> \x1b[1A\r\x1b[2K\u2753 Proceed? (y/n)\r\n> ');
       await until(() => filter.log().includes('Proceed? (y/n)'), 'the screen at the silence');
-      expect(filter.log()).toBe('\u2753 Proceed? (y/n)\n> ');
+      expect(filter.log()).toBe('\u2753 Proceed? (y/n)\n>');
       await filter.end();
     } finally {
       rmSync(ws.dir, { recursive: true, force: true });
