@@ -256,19 +256,22 @@ sub csi {
     }
     return if $alternate || $params =~ /[<=>]/;
     my @p = split /;/, $params;
+    # no screen is wider or taller than the model
     my $n = $p[0] || 1;
+    $n = $MAX_COLUMNS if $n > $MAX_COLUMNS;
+    my $rows_n = $n > $MAX_REACH ? $MAX_REACH : $n;
     my $i = $y - $base;
-    if ($final eq 'A') { moved_to_row($y - $n, 0) }
-    elsif ($final eq 'B' || $final eq 'e') { moved_to_row($y + $n, 0) }
+    if ($final eq 'A') { moved_to_row($y - $rows_n, 0) }
+    elsif ($final eq 'B' || $final eq 'e') { moved_to_row($y + $rows_n, 0) }
     elsif ($final eq 'C' || $final eq 'a') { $x += $n; $x = $MAX_COLUMNS - 1 if $x >= $MAX_COLUMNS }
     elsif ($final eq 'D') { $x -= $n; $x = 0 if $x < 0 }
-    elsif ($final eq 'E') { moved_to_row($y + $n, 0); $x = 0 }
-    elsif ($final eq 'F') { moved_to_row($y - $n, 0); $x = 0 }
+    elsif ($final eq 'E') { moved_to_row($y + $rows_n, 0); $x = 0 }
+    elsif ($final eq 'F') { moved_to_row($y - $rows_n, 0); $x = 0 }
     elsif ($final eq 'G' || $final eq '`') { $x = $n - 1; $x = $MAX_COLUMNS - 1 if $x >= $MAX_COLUMNS }
     elsif ($final eq 'H' || $final eq 'f' || $final eq 'd') {
         # rows count from the screen's top, which the model knows only from here on
         $top //= $base;
-        moved_to_row($top + $n - 1, 0);
+        moved_to_row($top + $rows_n - 1, 0);
         if ($final ne 'd') { $x = ($p[1] || 1) - 1; $x = $MAX_COLUMNS - 1 if $x >= $MAX_COLUMNS }
     }
     elsif ($final eq 'K') {
@@ -301,12 +304,12 @@ sub csi {
         if ($x < @$row) { splice(@$row, $x, 0, (undef) x $n); $dirty[$i] = 1 }
     }
     elsif ($final eq 'L') {
-        splice(@rows, $i, 0, map { [] } 1 .. $n);
-        splice(@dirty, $i, 0, (1) x $n);
+        splice(@rows, $i, 0, map { [] } 1 .. $rows_n);
+        splice(@dirty, $i, 0, (1) x $rows_n);
     }
     elsif ($final eq 'M') {
-        splice(@rows, $i, $n);
-        splice(@dirty, $i, $n);
+        splice(@rows, $i, $rows_n);
+        splice(@dirty, $i, $rows_n);
         new_row(0) if $i > $#rows;
         $dirty[$i] = 1;
     }
