@@ -51,6 +51,12 @@ describe('log-filter.pl', () => {
     expect(clean(input).toString()).toBe(output);
   });
 
+  it('keeps no more rows than a screen has, whatever a cursor move asks for', () => {
+    const result = spawnSync('perl', [FILTER], { input: '\x1b[99999Bx\r\n'.repeat(2000), timeout: 25_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout.toString().split('\n').filter((line) => line === 'x').length).toBe(2000);
+  }, 30_000);
+
   it('keeps invalid UTF-8 bytes as they are', () => {
     expect(clean(Buffer.from([0x61, 0xff, 0xfe, 0x0a]))).toEqual(Buffer.from([0x61, 0xff, 0xfe, 0x0a]));
   });
