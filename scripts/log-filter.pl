@@ -12,7 +12,6 @@
 use strict;
 use warnings;
 use Fcntl qw(O_WRONLY O_CREAT);
-use POSIX ();
 use Time::HiRes ();
 
 binmode STDIN;
@@ -429,7 +428,7 @@ sub tell_activity {
     open(STDOUT, '>', '/dev/null');
     open(STDERR, '>', '/dev/null');
     { no warnings 'exec'; exec('sh', $ACTIVITY_SH, $PANE, $WORKSPACE, $event) }
-    POSIX::_exit(0);
+    exit 0;
 }
 
 $SIG{CHLD} = 'IGNORE' if $watch_silence;
