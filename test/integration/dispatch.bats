@@ -66,6 +66,23 @@ load helpers
   assert_output --partial "job quick: done (exit 0)"
 }
 
+@test "a redrawing agent's log.txt has each line once, as it ended, not its frames" {
+  spinner="$BATS_TEST_TMPDIR/spinner.sh"
+  # a spinner above an input line, redrawn in place (cursor up, erase line), as agents draw
+  cat >"$spinner" <<'AGENT'
+printf 'Working on it\n'
+for frame in '|' '/' '-' '+'; do printf '%s thinking\n> \033[1A\r\033[2K' "$frame"; sleep 0.05; done
+printf 'Answer: 42\n> \n'
+AGENT
+  "$JR" dispatch redraw "t" --command "bash $spinner"
+  wait_until job_ended redraw
+  run cat "$(workspace redraw)/log.txt"
+  assert_line --index 0 "Working on it"
+  assert_line --index 1 "Answer: 42"
+  refute_output --partial "thinking"
+  assert_output --partial "job redraw: done (exit 0)"
+}
+
 @test "the task can come from --task-file or from stdin" {
   printf 'from a file\n' >"$BATS_TEST_TMPDIR/task.txt"
   "$JR" dispatch from-file --task-file "$BATS_TEST_TMPDIR/task.txt" --command "$AGENT argv"
