@@ -127,7 +127,8 @@ export function buildClaudeSettings(paths: HookPaths, version: string | null): C
       group(sh.set('waiting', { waitingFor: 'permission' }), NOT_A_DIALOG_TOOL),
       ...Object.entries(DIALOG_TOOLS).map(([tool, waitingFor]) => group(sh.set('waiting', { waitingFor }), `^${tool}$`)),
     ],
-    // one hook that reads notification_type: its matchers came later than 2.0.45
+    // one hook that reads notification_type: the type and its matchers arrived around
+    // 2.0.45, and a version without them then sets nothing instead of the wrong thing
     Notification: [group(sh.notification)],
     Stop: [group(sh.stop)],
     StopFailure: [group(sh.stopFailure)],
