@@ -69,6 +69,15 @@ export const HOOK_EVENTS: { event: string; since: string }[] = [
   { event: 'StopFailure', since: '2.1.78' },
 ];
 
+// --name came later than 2.0.45, which refuses it as an unknown option and exits: this is
+// the oldest version it was seen to work in here (2.1.58 did not have it yet)
+export const NAME_FLAG_SINCE = '2.1.197';
+
+// Does this version (null: not known) take --name?
+export function takesNameFlag(version: string | null): boolean {
+  return version !== null && compareVersions(version, NAME_FLAG_SINCE) >= 0;
+}
+
 // -1, 0 or 1 as version a is older than, the same as or newer than b ("2.1.78" style).
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { buildClaudeSettings, parseVersion, shQuote } from './claude-hooks.js';
+import { buildClaudeSettings, parseVersion, shQuote, takesNameFlag } from './claude-hooks.js';
 import { UsageError } from './errors.js';
 import { findProgram, leadingWords } from './program.js';
 import { writeFileAtomically, type WorkspacePaths } from './store.js';
@@ -60,8 +60,8 @@ export function prepareClaudeJob(request: ClaudeJobRequest): ClaudeLaunch {
     : hooksOffReason(request.root, request.env);
   const files: ClaudeLaunch['files'] = [];
   const extra: string[] = [];
+  const version = claudeVersion(request.command, request.env, request.root, request.jobsDir);
   if (off === null) {
-    const version = claudeVersion(request.command, request.env, request.root, request.jobsDir);
     const settings = buildClaudeSettings(
       {
         workspace: request.paths.dir,
@@ -90,7 +90,7 @@ export function prepareClaudeJob(request: ClaudeJobRequest): ClaudeLaunch {
     sessionId = randomUuid();
     extra.push('--session-id', sessionId);
   }
-  if (!flags.has('--name')) extra.push('--name', shQuote(request.name));
+  if (!flags.has('--name') && !flags.has('-n') && takesNameFlag(version)) extra.push('--name', shQuote(request.name));
   if (sessionId !== undefined) files.push({ path: SESSION_ID_FILE, data: `${sessionId}\n` });
   const commandLine = extra.length === 0 ? request.command : `${request.command} ${extra.join(' ')}`;
   return {
