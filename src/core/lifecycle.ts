@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
+import { parseAgentChoice, prepareClaudeJob, runsClaude, SESSION_ID_FILE, type ClaudeLaunch } from './claude.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorCodeInWords } from './file-errors.js';
@@ -14,7 +15,7 @@ import { checkJobName } from './names.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
   createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
-  rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
+  rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
   type WorkspacePaths,
 } from './store.js';
 import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
@@ -98,7 +99,12 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
   return withNameLock('dispatch', paths.dir, () => {
     const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
     const record = buildJobRecord(context, paths, request.name, request.task, command);
-    const files = buildWorkspaceFiles(context, paths, record, request.task, command, env, previous !== null);
+    const claude = runsClaude(command, parseAgentChoice(context.options.agent), env, context.root)
+      ? prepareClaudeJob({ command, name: request.name, paths, root: context.root, jobsDir: context.jobsDir, env })
+      : null;
+    if (claude) recordClaudeJob(record, claude);
+    const files = buildWorkspaceFiles(context, paths, record, request.task, claude?.commandLine ?? command, env, previous !== null);
+    if (claude) files.agentFiles = claude.files;
     writeJobWorkspace(paths, record, files, previous);
     return openWindowOrRollBack(context, paths, record, previous, session);
   });
@@ -125,6 +131,14 @@ function buildJobRecord(context: Context, paths: WorkspacePaths, name: string, t
     startedAt: now,
     endedAt: null,
   };
+}
+
+// A Claude Code job's record says so, with its session id and why its hooks do not run.
+function recordClaudeJob(record: JobRecord, claude: ClaudeLaunch): void {
+  record.agent = 'claude';
+  if (claude.sessionId !== undefined) record.sessionId = claude.sessionId;
+  if (claude.activityNote === undefined) delete record.activityNote;
+  else record.activityNote = claude.activityNote;
 }
 
 // What the workspace holds for the wrapper and the user; sets how the prompt travels.
@@ -169,7 +183,7 @@ function openWindowOrRollBack(
       socket: context.socket,
       session,
       windowName: record.name,
-      cwd: context.root,
+      cwd: record.root,
       argv: wrapperArgv(record.id, paths.dir, process.execPath),
     });
     return { paths, window };
@@ -183,6 +197,71 @@ function openWindowOrRollBack(
       removeWorkspace(paths);
     }
     throw error;
+  }
+}
+
+export type ResumedJob = DispatchedJob & { sessionId: string };
+
+// Reopens the window of a Claude Code job whose window is gone (lost, or ended and its
+// window closed), in the same workspace, with the environment of whoever asks: the agent
+// resumes the recorded conversation with the job's settings (a resume does not keep
+// them). Another agent has no conversation to go back to: refused.
+export function resumeJob(context: Context, job: JobView, env: NodeJS.ProcessEnv, callerSession?: string): ResumedJob {
+  const session = chooseSession(context, callerSession);
+  const paths = workspacePaths(job.dir);
+  const resumed = withNameLock('resume', job.dir, () => {
+    forgetPanes(context);
+    const now = viewJob(context, job.dir, { withNote: false });
+    requireReadable(now);
+    if (isLive(now.state)) {
+      throw new UsageError(`resume: job ${now.name} is running in window ${now.window ?? '?'}; go there with: job-runner attach ${now.name}`);
+    }
+    if (now.window) {
+      throw new UsageError(`resume: job ${now.name} has ended but its window ${now.window} is still open; close it (tmux kill-window -t ${now.window}), then resume`);
+    }
+    const read = readJobRecord(paths);
+    if (!read.ok) throw new RuntimeError(`resume: job ${now.name} has a broken record (${read.reason}); its files are in ${paths.dir}`);
+    const previous = read.record;
+    const sessionId = readSessionId(paths) ?? previous.sessionId ?? undefined;
+    if (previous.agent !== 'claude' || sessionId === undefined) {
+      const why = previous.agent === 'claude' ? 'has no recorded Claude Code session' : 'does not run Claude Code, the one agent whose conversation can be resumed';
+      throw new UsageError(`resume: job ${now.name} ${why}; run it again from the start with: job-runner dispatch --force ${now.name} TASK`);
+    }
+    const claude = prepareClaudeJob({
+      command: previous.command, name: previous.name, paths, root: previous.root, jobsDir: dirname(paths.dir), env, resumeSessionId: sessionId,
+    });
+    const startedAt = new Date().toISOString();
+    const record: JobRecord = {
+      ...previous, id: newJobId(), state: 'running', exitCode: null, signal: null, socket: context.socket, dispatcherPid: process.pid, startedAt, endedAt: null,
+    };
+    recordClaudeJob(record, claude);
+    // the first session id stays the record's; session-id holds the one resumed
+    record.sessionId = previous.sessionId ?? sessionId;
+    withFileSystemHelp(paths.dir, () => {
+      // job.json first: list's index trusts an ended job while its notes.md is unchanged
+      writeJobRecord(paths, record);
+      writeResumeFiles(paths, {
+        logSeparator: `\n----- job-runner: resumed ${startedAt} (Claude Code session ${sessionId}) -----\n`,
+        notesHeader: `\n> Resumed: ${startedAt} (session ${sessionId})\n\n`,
+        prompt: Buffer.alloc(0),
+        command: claude.commandLine,
+        env: serializeEnvironment(env),
+        agentFiles: claude.files,
+      });
+    });
+    return { ...openWindowOrRollBack(context, paths, record, previous, session), sessionId };
+  });
+  recount(context);
+  return resumed;
+}
+
+// The session id the job's hooks last reported (SessionStart after /clear, a fork).
+function readSessionId(paths: WorkspacePaths): string | undefined {
+  try {
+    const id = readFileSync(`${paths.dir}/${SESSION_ID_FILE}`, 'utf8').trim();
+    return /^[A-Za-z0-9-]{1,100}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

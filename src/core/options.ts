@@ -20,6 +20,11 @@ export const OPTIONS = {
     default: 'claude',
     help: 'Agent command line; the prompt is appended as one final argument.',
   },
+  agent: {
+    tmuxName: '@job-runner-agent',
+    default: 'auto',
+    help: 'Which agent the command runs: auto (Claude Code when its program is named claude), claude (a wrapper that runs Claude Code: the job gets its hooks, session id and name), other.',
+  },
   prompt: {
     tmuxName: '@job-runner-prompt',
     default: DEFAULT_PROMPT_TEMPLATE,

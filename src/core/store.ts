@@ -463,6 +463,8 @@ export type WorkspaceFiles = {
   prompt: Uint8Array;
   command: string;
   env: Uint8Array;
+  // the agent's own files (a Claude Code job's settings), by their path in the workspace
+  agentFiles?: { path: string; data: string }[];
 };
 
 // Fills a claimed workspace: task.md, notes.md, log.txt, artifacts/ and what the wrapper reads.
@@ -478,6 +480,21 @@ export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles
   writeFileAtomically(paths.command, files.command, transient);
   writeFileAtomically(paths.prompt, files.prompt, transient);
   writeFileAtomically(paths.env, files.env, transient);
+  for (const file of files.agentFiles ?? []) writeFileAtomically(`${paths.dir}/${file.path}`, file.data, transient);
+}
+
+// Readies an ended job's workspace to go on (resume): log.txt and notes.md go on after
+// a line each, the wrapper's files are new, the rest stays.
+export function writeResumeFiles(paths: WorkspacePaths, files: Omit<WorkspaceFiles, 'task'> & { logSeparator: string }): void {
+  rmSync(paths.run, { recursive: true, force: true });
+  mkdirSync(paths.run, { recursive: true, mode: 0o700 });
+  const transient = { sync: false };
+  if (!appendToRegularFile(paths.log, files.logSeparator)) writeFileAtomically(paths.log, files.logSeparator, transient);
+  if (!appendToRegularFile(paths.notes, files.notesHeader)) writeFileAtomically(paths.notes, files.notesHeader, transient);
+  writeFileAtomically(paths.command, files.command, transient);
+  writeFileAtomically(paths.prompt, files.prompt, transient);
+  writeFileAtomically(paths.env, files.env, transient);
+  for (const file of files.agentFiles ?? []) writeFileAtomically(`${paths.dir}/${file.path}`, file.data, transient);
 }
 
 // Appends to a file only if it is a regular file of its own: never through a symbolic
@@ -509,7 +526,7 @@ export function removeWorkspace(paths: WorkspacePaths): void {
 
 // What a workspace holds (and the temp files of its atomic writes): a folder without
 // job.json that holds nothing else is a workspace a crash or a race left half-made.
-const WORKSPACE_ENTRY = /^(?:job\.json|task\.md|notes\.md|log(?:\.\d+)?\.txt|artifacts|\.run|\.\d+-[a-z0-9]+\.tmp)$/;
+const WORKSPACE_ENTRY = /^(?:job\.json|task\.md|notes\.md|log(?:\.\d+)?\.txt|artifacts|\.run|claude-settings\.json|session-id|\.\d+-[a-z0-9]+\.tmp)$/;
 
 // Why a folder must not be deleted as a job's workspace, or null when it may: only a plain
 // folder (never a symlink's target) with a job's name directly inside the jobs folder it
