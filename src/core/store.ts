@@ -45,6 +45,10 @@ export function workspacePaths(dir: string) {
     notes: `${dir}/notes.md`,
     log: `${dir}/log.txt`,
     artifacts: `${dir}/artifacts`,
+    // a Claude job's conversation made readable, and its last reply's first line (_turn)
+    transcript: `${dir}/transcript.md`,
+    summary: `${dir}/summary.txt`,
+    transcriptState: `${run}/transcript-state`,
     run,
     command: `${run}/command`,
     prompt: `${run}/prompt`,
@@ -293,6 +297,11 @@ export function writeExitRecord(paths: WorkspacePaths, jobId: string, exitCode: 
 
 export function isKillRequested(paths: WorkspacePaths): boolean {
   return existsSync(paths.kill);
+}
+
+// Has a Claude job's Stop hook written its transcript.md yet?
+export function hasTranscript(path: WorkspacePaths['transcript']): boolean {
+  return existsSync(path);
 }
 
 // Has the log filter seen its input end before the job did (another pipe-pane took over)?

@@ -17,10 +17,11 @@ import * as notes from '../../../src/commands/notes.js';
 import * as rm from '../../../src/commands/rm.js';
 import * as show from '../../../src/commands/show.js';
 import * as status from '../../../src/commands/status.js';
+import * as turn from '../../../src/commands/turn.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, wait, kill, rm, clean, demo, finish, status].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, wait, kill, rm, clean, demo, finish, status, turn].map(
   (module) => module.verb.spec,
 );
 
