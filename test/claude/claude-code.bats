@@ -118,10 +118,10 @@ mock_got_prompt_after() {
 
 # A line of the log that is a spinner frame: a spinner glyph with bits of the animated
 # word ("✶ C f"), or alone.
-SPINNER_FRAME='^[[:space:]]*[·✢✳✶✻✽*][[:space:]]*([^[:space:]]{1,2}[[:space:]]*)*$'
+SPINNER_FRAME='^[[:space:]]*[·✢✳✶✻✽*]([[:space:]]+[^[:space:]]{1,2})*[[:space:]]*$'
 
-# How many lines of FILE are exactly LINE (leading and trailing blanks aside).
-count_lines() { sed 's/^[[:space:]]*//; s/[[:space:]]*$//' "$1" | grep -cxF -- "$2" || true; }
+# How many lines of FILE hold TEXT.
+count_lines() { grep -cF -- "$2" "$1" || true; }
 
 
 @test "real Claude Code runs interactively as a job against the mocked API, gets the task exactly, exits 0 on /exit" {
@@ -235,7 +235,7 @@ HOOK
   run "$JR" send cc "Now run it. MOCK-BASH: touch $BATS_TEST_TMPDIR/ran"
   assert_success
   WAIT_SECONDS=30 wait_until activity_is cc waiting permission
-  pane_shows 'Do you want to proceed'
+  WAIT_SECONDS=30 wait_until pane_shows 'Do you want to proceed'
   [ ! -e "$BATS_TEST_TMPDIR/ran" ]
   run "$JR" send cc --key Enter
   assert_success
