@@ -30,6 +30,8 @@ export const VERBS: Record<string, VerbEntry> = {
   demo: { load: () => (require('./commands/demo.js') as typeof import('./commands/demo.js')).verb },
   // the wrapper runs it on the job's server, named by its workspace
   _finish: { load: () => (require('./commands/finish.js') as typeof import('./commands/finish.js')).verb, hidden: true },
+  // a Claude job's Stop hook starts it in the background, named by its workspace
+  _turn: { load: () => (require('./commands/turn.js') as typeof import('./commands/turn.js')).verb, hidden: true },
   // given --socket, it asks another server than the caller's
   _status: { load: () => (require('./commands/status.js') as typeof import('./commands/status.js')).verb, hidden: true },
 };

@@ -2,6 +2,7 @@
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, printable } from '../core/format.js';
 import { findJob, jobJson, jobRunTime, jobStateLabel, loadContext, type JobView } from '../core/jobs.js';
+import { hasTranscript, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const showSpec = {
@@ -23,6 +24,7 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
     return 0;
   }
   const now = Date.now();
+  const transcript = workspacePaths(job.dir).transcript;
   const lines: [string, string][] = [
     ['name', job.name],
     ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
@@ -35,6 +37,7 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
     ['window', job.window ? `${job.window} (session ${job.session})` : '-'],
     ['root', job.root],
     ['workspace', job.dir],
+    ...(hasTranscript(transcript) ? [['transcript', transcript] as [string, string]] : []),
     ['command', job.command],
     ['task', job.task.length > 400 ? `${job.task.slice(0, 400)}… (${job.task.length} characters, see task.md)` : job.task],
     ['last note', job.note ?? '-'],

@@ -50,8 +50,11 @@ export function workspacePaths(dir: string) {
     task: `${dir}/task.md`,
     notes: `${dir}/notes.md`,
     log: `${dir}/log.txt`,
-    transcript: `${dir}/transcript.md`,
     artifacts: `${dir}/artifacts`,
+    // a Claude job's conversation made readable, and its last reply's first line (_turn)
+    transcript: `${dir}/transcript.md`,
+    summary: `${dir}/summary.txt`,
+    transcriptState: `${run}/transcript-state`,
     run,
     command: `${run}/command`,
     prompt: `${run}/prompt`,
@@ -65,8 +68,6 @@ export function workspacePaths(dir: string) {
     hooks: `${run}/hooks`,
     // the seconds of silence after which the job counts as idle
     idleAfter: `${run}/idle-after`,
-    // the agent's last reply, its first line
-    summary: `${dir}/summary.txt`,
     // the Claude Code session id now (a /clear or a fork changes it)
     sessionId: `${dir}/session-id`,
   };
@@ -351,6 +352,11 @@ export function writeExitRecord(paths: WorkspacePaths, jobId: string, exitCode: 
 
 export function isKillRequested(paths: WorkspacePaths): boolean {
   return existsSync(paths.kill);
+}
+
+// Has a Claude job's Stop hook written its transcript.md yet?
+export function hasTranscript(path: WorkspacePaths['transcript']): boolean {
+  return existsSync(path);
 }
 
 // Has the log filter seen its input end before the job did (another pipe-pane took over)?

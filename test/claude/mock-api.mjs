@@ -12,11 +12,16 @@
 // POST /v1/messages (any query, Claude Code adds ?beta=true) answers:
 //   - a request without tools (a side request, e.g. the session title): short plain text;
 //   - a request whose last user message holds a tool_result: a short text, end_turn;
-//   - any other request (the main conversation): "MOCK-REPLY-OK (reply N) ...", N counting
-//     these replies from 1.
+//   - a request whose last user message asks for `MOCK-BASH: COMMAND` (to the end of its
+//     line), when Bash is among the tools: a short text and a Bash tool_use that runs
+//     COMMAND, stop_reason tool_use (Claude Code then asks for permission, or runs it);
+//   - any other request (the main conversation): "MOCK-REPLY-OK (reply N) ...", two lines,
+//     N counting these replies from 1.
+// A last user message that holds `MOCK-HOLD: PATH` (to the end of its line) is answered
+// only once PATH does not exist: a test sees the turn in progress for as long as it wants.
 // As server-sent events when "stream" is true (Claude Code always streams), else as
 // one JSON message. Anything else: 404 with a JSON error body. Exits 0 on SIGTERM/SIGINT.
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const portFile = process.argv[2] || process.env.MOCK_PORT_FILE;
@@ -40,12 +45,30 @@ function hasToolResult(message) {
   return Array.isArray(message?.content) && message.content.some((block) => block?.type === 'tool_result');
 }
 
-// The text of the reply, chosen as the mock doc describes.
-function replyText(body) {
-  if (!Array.isArray(body.tools) || body.tools.length === 0) return 'Mock session title';
-  if (hasToolResult(lastUserMessage(body))) return `${MARKER} tool result received.`;
+function textOf(message) {
+  if (typeof message?.content === 'string') return message.content;
+  if (!Array.isArray(message?.content)) return '';
+  return message.content.filter((block) => block?.type === 'text' && typeof block.text === 'string').map((block) => block.text).join('\n');
+}
+
+// The content blocks of the reply and its stop reason, chosen as the usage above says.
+function reply(body) {
+  const text = (value) => ({ blocks: [{ type: 'text', text: value }], stop: 'end_turn' });
+  if (!Array.isArray(body.tools) || body.tools.length === 0) return text('Mock session title');
+  const last = lastUserMessage(body);
+  if (hasToolResult(last)) return text(`${MARKER} tool result received.`);
+  const bash = /MOCK-BASH: ([^\n]+)/.exec(textOf(last));
+  if (bash && body.tools.some((tool) => tool?.name === 'Bash')) {
+    return {
+      blocks: [
+        { type: 'text', text: 'Running the command you asked for.' },
+        { type: 'tool_use', id: `toolu_mock_${count}`, name: 'Bash', input: { command: bash[1], description: 'Run the command from the prompt' } },
+      ],
+      stop: 'tool_use',
+    };
+  }
   replies++;
-  return `${MARKER} (reply ${replies}) The mock model read your prompt.`;
+  return text(`${MARKER} (reply ${replies}) The mock model read your prompt.\nSecond line of reply ${replies}.`);
 }
 
 // An assistant message with no content yet (message_start), numbered by request.
@@ -62,7 +85,7 @@ function message(body) {
   };
 }
 
-function sendStream(res, body, text) {
+function sendStream(res, body, { blocks, stop }) {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -71,10 +94,17 @@ function sendStream(res, body, text) {
   });
   const event = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   event('message_start', { message: message(body) });
-  event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-  event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
-  event('content_block_stop', { index: 0 });
-  event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 8 } });
+  blocks.forEach((block, index) => {
+    if (block.type === 'text') {
+      event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      event('content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
+    } else {
+      event('content_block_start', { index, content_block: { ...block, input: {} } });
+      event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+    }
+    event('content_block_stop', { index });
+  });
+  event('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 8 } });
   event('message_stop', {});
   res.end();
 }
@@ -83,6 +113,21 @@ function sendJson(res, status, value) {
   const data = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
   res.end(data);
+}
+
+// Answers one request of the conversation, as SSE when it asks for a stream.
+function answer(res, body) {
+  const { blocks, stop } = reply(body);
+  if (body.stream) {
+    sendStream(res, body, { blocks, stop });
+  } else {
+    sendJson(res, 200, { ...message(body), content: blocks, stop_reason: stop, usage: { input_tokens: 10, output_tokens: 8 } });
+  }
+}
+
+function whenGone(path, then) {
+  if (!existsSync(path)) then();
+  else setTimeout(() => whenGone(path, then), 50);
 }
 
 const server = createServer((req, res) => {
@@ -103,17 +148,9 @@ const server = createServer((req, res) => {
       sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `mock: no ${req.method} ${path}` } });
       return;
     }
-    const text = replyText(body);
-    if (body.stream) {
-      sendStream(res, body, text);
-    } else {
-      sendJson(res, 200, {
-        ...message(body),
-        content: [{ type: 'text', text }],
-        stop_reason: 'end_turn',
-        usage: { input_tokens: 10, output_tokens: 8 },
-      });
-    }
+    const hold = Array.isArray(body.tools) && body.tools.length > 0 && /MOCK-HOLD: ([^\n]+)/.exec(textOf(lastUserMessage(body)));
+    if (hold) whenGone(hold[1].trim(), () => answer(res, body));
+    else answer(res, body);
   });
 });
 
