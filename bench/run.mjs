@@ -268,6 +268,99 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
   record('status freshness', 'job exit -> @job-runner-running changed, ms (polled every 2 ms)', freshness, null, 1000);
 }
 
+// --- activity (Claude Code hooks, the recount) ------------------------------------------------
+// 50 job windows stand open (the recount counts them all), plus one job dispatched as
+// Claude Code (@job-runner-agent claude), whose claude-settings.json gives the hook
+// commands exactly as Claude Code runs them: `sh -c COMMAND`, the payload on stdin,
+// TMUX_PANE in the environment.
+{
+  const floorAgainst = async (floorFn, fn, runs = RUNS) => {
+    const floor = [];
+    const times = await measure(async (i) => {
+      const start = now();
+      floorFn();
+      if (i >= WARMUP) floor.push(now() - start);
+      const caseStart = now();
+      // fn may time its own part (a number of ms), leaving out what it resets first
+      const span = await fn(i);
+      return { start: caseStart, end: typeof span === 'number' ? caseStart + span : now() };
+    }, runs);
+    return { times, floor: stats(floor) };
+  };
+  for (let i = 0; i < 50; i++) run(JR, ['dispatch', `act-${i}`, 'stay', '--command', `${AGENT} sleep`], { cwd: project });
+  tmux('set', '-g', '@job-runner-agent', 'claude');
+  run(JR, ['dispatch', 'hooked', 'stay', '--command', `${AGENT} sleep`], { cwd: project });
+  tmux('set', '-gu', '@job-runner-agent');
+  const ws = join(project, '.claude-local', 'jobs', 'hooked');
+  await waitFor(() => existsSync(join(ws, '.run', 'activity')));
+  const settings = JSON.parse(readFileSync(join(ws, 'claude-settings.json'), 'utf8'));
+  const hookOf = (event) => settings.hooks[event][0].hooks[0].command;
+  const pane = JSON.parse(run(JR, ['show', 'hooked', '--json'], { cwd: project }).stdout).pane;
+  const hookEnv = { ...env, TMUX_PANE: pane };
+  const payload = (event, extra = {}) => `${JSON.stringify({ session_id: 'bench', transcript_path: '/dev/null', cwd: project, hook_event_name: event, ...extra })}\n`;
+  const toolPayload = payload('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_response: { stdout: '' } });
+  const hook = (event, input) => run('sh', ['-c', hookOf(event)], { env: hookEnv, input });
+  const setIdle = () => {
+    writeFileSync(join(ws, '.run', 'activity'), `idle ${Math.floor(Date.now() / 1000)}\n`);
+    tmux('set', '-w', '-t', pane, '@job-runner-activity', 'idle');
+  };
+  hook('PostToolUse', toolPayload);
+  {
+    const { times, floor } = await floorAgainst(() => run('sh', ['-c', 'true']), () => hook('PostToolUse', toolPayload));
+    record('hook, no change', "PostToolUse while working, through sh -c with its payload / sh -c true", times, floor, 2);
+  }
+  {
+    const { times, floor } = await floorAgainst(() => run('tmux', ['set', '-g', '@x', '1']), async () => {
+      setIdle();
+      const start = now();
+      hook('PostToolUse', toolPayload);
+      return now() - start;
+    });
+    record('hook, a change', 'PostToolUse after idle (record, publish, recount, 51 job windows) / tmux set -g @x 1', times, floor, 3);
+  }
+  {
+    const { times, floor } = await floorAgainst(() => run('tmux', ['set', '-g', '@x', '1']), async () => {
+      setIdle();
+      const start = now();
+      hook('PermissionRequest', payload('PermissionRequest', { tool_name: 'Bash', tool_input: { command: 'ls' } }));
+      return now() - start;
+    });
+    record('hook, a change that notifies', 'PermissionRequest after idle (as above, plus the notifications: message, bell) / tmux set -g @x 1', times, floor, null, {
+      note: 'for context: the notifications cost a second tmux call',
+    });
+  }
+  {
+    const recount = join(ROOT, 'scripts', 'recount.conf');
+    const { times, floor } = await floorAgainst(() => run('tmux', ['set', '-g', '@x', '1']), () => run('tmux', ['source-file', recount]));
+    const counted = tmux('display', '-p', '#{@job-runner-running}');
+    record('recount, 51 job windows', 'tmux source-file recount.conf (one tmux call, no node) / tmux set -g @x 1', times, floor, null, {
+      note: `counted ${counted} running`, pass: counted === '51' ? null : false,
+    });
+  }
+  {
+    // from the hook call to the status option, and to list --json, saying waiting
+    const toOption = [];
+    const toList = [];
+    for (let i = 0; i < WARMUP + 7; i++) {
+      setIdle();
+      run('tmux', ['source-file', join(ROOT, 'scripts', 'recount.conf')]);
+      const start = now();
+      hook('PermissionRequest', payload('PermissionRequest', { tool_name: 'Bash', tool_input: { command: 'ls' } }));
+      await waitFor(() => tmux('display', '-p', '#{@job-runner-waiting}') === '1', 10_000, 2);
+      const optionAt = now();
+      await waitFor(() => JSON.parse(run(JR, ['show', 'hooked', '--json'], { cwd: project }).stdout).activity === 'waiting', 10_000, 2);
+      if (i >= WARMUP) {
+        toOption.push(optionAt - start);
+        toList.push(now() - start);
+      }
+    }
+    record('change -> status line', 'hook call start -> #{@job-runner-waiting} is 1, ms (polled every 2 ms)', toOption, null, 1000);
+    record('change -> show', 'hook call start -> show --json says waiting, ms', toList, null, 1000);
+  }
+  for (let i = 0; i < 50; i++) run(JR, ['kill', `act-${i}`], { cwd: project, allowFailure: true });
+  run(JR, ['kill', 'hooked'], { cwd: project, allowFailure: true });
+}
+
 // --- log capture --------------------------------------------------------------------------------
 // The same job (seq printing 50 MB) runs in a job-runner window, its output captured into
 // log.txt, and in a plain window; each times itself from inside its pane (date before
