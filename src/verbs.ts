@@ -29,7 +29,6 @@ export const VERBS: Record<string, VerbEntry> = {
   // the wrapper runs it on the job's server, named by its workspace
   _finish: { load: () => (require('./commands/finish.js') as typeof import('./commands/finish.js')).verb, hidden: true },
   // given --socket, it asks another server than the caller's
-  _status: { load: () => (require('./commands/status.js') as typeof import('./commands/status.js')).verb, hidden: true },
 };
 
 // The shell side's test of whether a verb gets the prefetch (written to dist/verbs.sh):

@@ -51,6 +51,8 @@ export function workspacePaths(dir: string) {
     env: `${run}/env`,
     exit: `${run}/exit`,
     kill: `${run}/kill`,
+    idleAfter: `${run}/idle-after`,
+    waitingPattern: `${run}/waiting-pattern`,
     // made by the log filter when its input ends before the job has ended (no exit
     // record yet): another pipe-pane took the pane over
     captureEnded: `${run}/capture-ended`,
@@ -405,6 +407,10 @@ export type WorkspaceFiles = {
   prompt: Uint8Array;
   command: string;
   env: Uint8Array;
+  // for the log filter and scripts/activity.sh: seconds of silence that make the job
+  // idle, and the pattern that makes a silent job waiting (may be empty)
+  idleAfter: number;
+  waitingPattern: string;
 };
 
 // Fills a claimed workspace: task.md, notes.md, log.txt, artifacts/ and what the wrapper reads.
@@ -420,6 +426,8 @@ export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles
   writeFileAtomically(paths.command, files.command, transient);
   writeFileAtomically(paths.prompt, files.prompt, transient);
   writeFileAtomically(paths.env, files.env, transient);
+  writeFileAtomically(paths.idleAfter, `${files.idleAfter}\n`, transient);
+  writeFileAtomically(paths.waitingPattern, files.waitingPattern === '' ? '' : `${files.waitingPattern}\n`, transient);
 }
 
 // Appends to a file only if it is a regular file of its own: never through a symbolic

@@ -16,11 +16,10 @@ import * as log from '../../../src/commands/log.js';
 import * as notes from '../../../src/commands/notes.js';
 import * as rm from '../../../src/commands/rm.js';
 import * as show from '../../../src/commands/show.js';
-import * as status from '../../../src/commands/status.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, wait, kill, rm, clean, demo, finish, status].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, wait, kill, rm, clean, demo, finish].map(
   (module) => module.verb.spec,
 );
 
