@@ -87,12 +87,12 @@ case $recount in
   *[][*?\\]*) recount=$(printf '%s\n' "$recount" | sed 's/[][*?\\]/\\&/g') ;;
 esac
 
-# What notifications need, in the same tmux call: the job's window and screen, the
-# notify options (raw: empty means the default), where to go and how, and every client
-# with the window it shows. The fields are separated by \037 (no option value holds one);
-# the last field takes the rest of the line.
-us=$(printf '\037')
-info="#{window_id}$us#{alternate_on}$us#{pane_tty}$us#{?@job-runner-notify-command,1,}$us#{@job-runner-notify}$us#{@job-runner-notify-bell}$us#{@job-runner-notify-message}$us#{session_name}:#{window_index}$us"
+# What notifications need, in the same tmux call, one line each: the job's window and
+# screen, the notify options (raw: empty means the default), where to go and how; then
+# every client with the window it shows.
+nl='
+'
+info="#{window_id}$nl#{alternate_on}$nl#{pane_tty}$nl#{?@job-runner-notify-command,1,}$nl#{@job-runner-notify}$nl#{@job-runner-notify-bell}$nl#{@job-runner-notify-message}$nl#{session_name}:#{window_index}$nl"
 # the key that goes there: the next-job key if bound, else the picker's
 info="$info#{?#{&&:#{@job-runner-next-key},#{!=:#{@job-runner-next-key},none}},#{prefix} #{@job-runner-next-key}: go there,#{?#{!=:#{@job-runner-picker-key},none},#{prefix} #{?@job-runner-picker-key,#{@job-runner-picker-key},L}: job picker,}}"
 marker="(end of clients $$)"
@@ -124,18 +124,25 @@ case $new in
 esac
 answer=$(tmux "$@") || exit 0
 
-# The answer: the info line, one line per client, the marker, then the screen (if any).
-info_line=${answer%%"
-"*}
-rest=${answer#*"
-"}
-clients=${rest%%"$marker"*}
-screen=
-case $rest in *"$marker"?*) screen=${rest#*"$marker
-"} ;; esac
-IFS=$us read -r window alternate tty has_command notify bell message where go_key <<EOF
-$info_line
+# The answer: the nine info lines, one line per client, the marker, then the screen (if any).
+{
+  read -r window
+  read -r alternate
+  read -r tty
+  read -r has_command
+  read -r notify
+  read -r bell
+  read -r message
+  read -r where
+  read -r go_key
+} <<EOF
+$answer
 EOF
+clients=$answer
+for _ in 1 2 3 4 5 6 7 8 9; do clients=${clients#*"$nl"}; done
+clients=${clients%%"$marker"*}
+screen=
+case $answer in *"$marker$nl"?*) screen=${answer#*"$marker$nl"} ;; esac
 
 # On the alternate screen nothing scrolls into the log: the screen as it stands goes there.
 if [ "$alternate" = 1 ] && [ -n "$screen" ]; then
