@@ -97,6 +97,22 @@ log_tmux_calls() {
   assert_equal "$(expand_status status-right)" "⚙1 ?1 ○1|1/1/1"
   tmux kill-window -t jobs:=three
   wait_until bash -c '[ "$(tmux display-message -p "$(tmux show-option -gv status-right)")" = "?1 ○1|0/1/1" ]'
+  # an attached client's status line shows a change at once, not at its next interval
+  tmux set -g status-interval 0
+  attach_client
+  wait_until screen_shows "?1 ○1|0/1/1"
+  activity one working
+  wait_until screen_shows "⚙1 ○1|1/0/1"
+}
+
+@test "the README's window-status-format snippet marks waiting and idle job windows" {
+  start_agent shown
+  format='#I:#W#{?#{==:#{@job-runner-activity},waiting}, ?,#{?#{==:#{@job-runner-activity},idle}, ○,}}'
+  assert_equal "$(tmux display-message -p -t jobs:=shown "$format")" "0:shown"
+  activity shown waiting permission
+  assert_equal "$(tmux display-message -p -t jobs:=shown "$format")" "0:shown ?"
+  activity shown idle
+  assert_equal "$(tmux display-message -p -t jobs:=shown "$format")" "0:shown ○"
 }
 
 @test "silence: a working job becomes idle, or waiting input when its screen matches @job-runner-waiting-pattern; output makes it work again unless hooks drive it" {
