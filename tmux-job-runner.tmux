@@ -71,12 +71,14 @@ update_status_interpolations() {
 }
 
 # Keeps the counts right when a job window closes without its job telling (kill-window,
-# a killed server's windows never come back, a dead pane with remain-on-exit).
-# The recount command lives in an option, which run-shell expands as it is: the plugin's
-# path needs one level of quoting (for sh), whatever quotes or spaces it holds.
+# a dead pane with remain-on-exit): tmux recounts from scripts/recount.conf itself, no
+# process started. At window-unlinked the window is out of the session already, at
+# pane-died the pane is dead: both are counted as they are now. The path goes through an
+# option (source-file -F), so it needs no quoting for tmux's parser whatever it holds;
+# source-file expands glob patterns, which the escape keeps out.
 set_count_hooks() {
-  local recount="if-shell -F '#{@job-runner-total}' 'run-shell -b \"#{@job-runner-recount}\"'"
-  tmux set-option -g @job-runner-recount "$(sh_quote "$CURRENT_DIR/scripts/job-runner") _status"
+  local recount="if-shell -F '#{@job-runner-total}' 'source-file -F \"#{$recount_file_option}\"'"
+  tmux set-option -g "$recount_file_option" "$(glob_escape "$CURRENT_DIR/scripts/recount.conf")"
   tmux set-hook -g "window-unlinked[$hook_index]" "$recount"
   tmux set-hook -g "pane-died[$hook_index]" "$recount"
 }
@@ -93,8 +95,8 @@ main() {
   set_next_key_binding
   update_status_interpolations
   set_count_hooks
-  # a tmux started by job-runner only to read this config must not recount (and start tmux again)
-  [ -n "${JOB_RUNNER_READING_CONFIG:-}" ] || "$CURRENT_DIR/scripts/job-runner" _status >/dev/null 2>&1 &
+  # the counts of the jobs already running (a re-sourced config, a plugin update)
+  tmux source-file -F "#{$recount_file_option}"
 }
 
 main

@@ -38,3 +38,6 @@ tmux_version_at_least() {
   major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
   ((major > $1 || (major == $1 && minor >= $2)))
 }
+
+# Escapes the glob characters of a path for tmux's source-file, which expands patterns.
+glob_escape() { sed 's/[][*?\\]/\\&/g' <<<"$1"; }

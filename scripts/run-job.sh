@@ -13,32 +13,48 @@ run=$ws/.run
 # Quotes a word for /bin/sh (which runs tmux's commands) into variable NAME, without a subshell.
 quote_into() { printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"; }
 
-# Starts the log capture, and has the server recount the jobs in the background so the
-# status line counts this one (in the same tmux call: the recount costs neither a
-# client of its own nor the dispatcher's time; failing to count stops nothing).
+# Starts the log capture and publishes the job as running and working, with the status
+# line's recount, in one tmux call (scripts/recount.conf counts in the server: no
+# process). The filter is told the pane, the workspace, the silence that makes the job
+# idle and how to say so (scripts/activity.sh).
 start_log_capture() {
-  local filter="exec cat" command recount q_filter q_ended q_exit q_log q_node q_cli q_socket
+  local filter="exec cat" command q_filter q_ended q_exit q_log q_pane q_ws q_idle q_activity idle_after=30 now
+  now=${EPOCHSECONDS:-$(date +%s)}
+  [ -r "$run/idle-after" ] && read -r idle_after <"$run/idle-after"
+  printf 'working %s \n' "$now" >"$run/activity"
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape
-  # sequences, and a pipe-pane that takes the pane over goes unnoticed
+  # sequences, a pipe-pane that takes the pane over goes unnoticed, and nothing tells
+  # a silent job from a working one
   quote_into q_filter "$here/log-filter.pl"
   quote_into q_ended "$run/capture-ended"
   quote_into q_exit "$run/exit"
-  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter $q_ended $q_exit"
+  quote_into q_pane "$TMUX_PANE"
+  quote_into q_ws "$ws"
+  quote_into q_idle "$idle_after"
+  quote_into q_activity "$here/activity.sh"
+  command -v perl >/dev/null 2>&1 && filter="exec perl $q_filter $q_ended $q_exit $q_pane $q_ws $q_idle $q_activity"
   quote_into q_log "$ws/log.txt"
   command="$filter >> $q_log"
-  # node starts lean (node-env.sh: the recount starts no agent); `|| true`: a failed
-  # run-shell would put the pane in view mode to show its status
-  quote_into q_node "$node"
-  quote_into q_cli "$here/../dist/cli.cjs"
-  local socket=${TMUX-}
-  quote_into q_socket "${socket%%,*}"
-  recount="unset NODE_EXTRA_CA_CERTS; $q_node $q_cli _status --socket $q_socket >/dev/null 2>&1 || true"
-  # tmux expands formats in both commands: a "#" in a path must reach sh as it is
-  tmux pipe-pane -t "$TMUX_PANE" "${command//#/##}" \; run-shell -b "${recount//#/##}" && return
+  set_recount_file
+  # tmux expands formats in the pipe's command: a "#" in a path must reach sh as it is
+  tmux set-option -w -t "$TMUX_PANE" @job-runner-state running \; set-option -w -t "$TMUX_PANE" @job-runner-activity working \; \
+    set-option -w -t "$TMUX_PANE" @job-runner-activity-since "$now" \; \
+    pipe-pane -t "$TMUX_PANE" "${command//#/##}" \; source-file "$recount_file" && return
   # which one failed: the log capture is what the user must hear about
   [ "$(tmux display-message -p -t "$TMUX_PANE" '#{pane_pipe}')" = 1 ] ||
     echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
-  tmux run-shell -b "${recount//#/##}"
+  tmux source-file "$recount_file"
+}
+
+# The status line's recount, as source-file takes its path (it expands glob patterns).
+set_recount_file() {
+  recount_file="$here/recount.conf"
+  [[ $recount_file == *[][*?\\]* ]] && recount_file=$(sed 's/[][*?\\]/\\&/g' <<<"$recount_file")
+}
+
+# How the agent ended, for the status line and the notifications (as state.ts decides it).
+end_state() {
+  if [ -e "$run/kill" ]; then echo killed; elif [ "$1" = 0 ]; then echo done; else echo failed; fi
 }
 
 # The dispatcher's environment (NUL-separated), read once and deleted: it may hold secrets.
@@ -91,6 +107,7 @@ main() {
   # tmux keeps one pipe per pane, and pipe-pane without a command closes whichever is
   # there: once our filter has seen its input end, the pipe there is not ours to close
   [ -e "$run/capture-ended" ] || tmux pipe-pane -t "$TMUX_PANE"
+  sh "$here/activity.sh" "$TMUX_PANE" "$ws" ended "$(end_state "$code")"
   exec_shell
 }
 

@@ -21,7 +21,14 @@ status_interpolations=(
   "\#{job_runner_running}" "#{?@job-runner-running,#{@job-runner-running},0}"
   "\#{job_runner_total}" "#{?@job-runner-total,#{@job-runner-total},0}"
   "\#{job_runner_failed}" "#{?@job-runner-failed,#{@job-runner-failed},0}"
+  "\#{job_runner_working}" "#{?@job-runner-working,#{@job-runner-working},0}"
+  "\#{job_runner_waiting}" "#{?@job-runner-waiting,#{@job-runner-waiting},0}"
+  "\#{job_runner_idle}" "#{?@job-runner-idle,#{@job-runner-idle},0}"
+  "\#{job_runner_status}" "#{@job-runner-status}"
 )
+
+# Where the hooks find scripts/recount.conf (its path, escaped for source-file).
+recount_file_option="@job-runner-recount-file"
 
 # Our slot in the window-unlinked and pane-died hook arrays (other plugins keep theirs).
 hook_index=71

@@ -33,7 +33,6 @@ export const VERBS: Record<string, VerbEntry> = {
   // a Claude job's Stop hook starts it in the background, named by its workspace
   _turn: { load: () => (require('./commands/turn.js') as typeof import('./commands/turn.js')).verb, hidden: true },
   // given --socket, it asks another server than the caller's
-  _status: { load: () => (require('./commands/status.js') as typeof import('./commands/status.js')).verb, hidden: true },
 };
 
 // The shell side's test of whether a verb gets the prefetch (written to dist/verbs.sh):

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, type Removal } from '../core/lifecycle.js';
 import { isEnded } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -36,6 +36,7 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
   const context = loadContext(resolveDir(io, options.dir), io.env);
   const now = Date.now();
   let removed = 0;
+  const removals: Removal[] = [];
   for (const name of listJobNames(context.jobsDir)) {
     const job = viewJob(context, join(context.jobsDir, name), { withNote: false });
     if (!isEnded(job.state)) continue;
@@ -49,12 +50,13 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
     // asked again under the job's lock: a rerun may have started it meanwhile
     const removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
     if (!removal) continue;
+    removals.push(removal);
     io.out(`${describeRemoval(removal, { withState: true })}\n`);
     removed++;
   }
   if (!options['dry-run']) removeAbandonedStaging(context.jobsDir, now);
   if (removed === 0) io.out(`nothing to clean in ${context.jobsDir}\n`);
-  else if (!options['dry-run']) recount(context);
+  else if (!options['dry-run']) recount(context, windowsLeftOpen(removals));
   return 0;
 }
 

@@ -1,12 +1,11 @@
 // _finish WORKSPACE JOB_ID EXIT_CODE ENDED_SECONDS (internal): run by the job's wrapper
 // when the agent exits. Prints the summary line in the window, waits until log.txt
-// holds it, and only then records the end (exit record, job.json, status counts): a
-// job that anyone sees ended has its whole log.
+// holds it, and only then records the end (exit record, job.json): a job that anyone
+// sees ended has its whole log. The wrapper then publishes the end to tmux
+// (scripts/activity.sh ended: the window's state, the status counts, notifications).
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
-import { refreshStatusCounts } from '../core/counts.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
-import { loadContext } from '../core/jobs.js';
 import { isRunning, reconcileJobState } from '../core/state.js';
 import {
   hasCaptureEnded, isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord, type WorkspacePaths,
@@ -52,13 +51,11 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     const kept = keepEndOnPane(io, { jobId, exitCode, endedSeconds, reason });
-    publishCounts(paths.dir, io);
     throw new RuntimeError(
       `could not record the end of job ${record.name} in ${paths.dir} (${reason})` +
         (kept ? ': tmux keeps it while this window is open; free the disk to keep it for good' : ''),
     );
   }
-  publishCounts(paths.dir, io);
   return 0;
 }
 
@@ -80,15 +77,6 @@ async function waitForLogTail(paths: WorkspacePaths, text: string): Promise<void
   const deadline = Date.now() + LOG_WAIT_MS;
   while (Date.now() < deadline && !readFileTail(paths.log, 1024).toString('utf8').includes(text) && !hasCaptureEnded(paths)) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-// The status line must show the end at once; a tmux problem here must not undo the record.
-function publishCounts(dir: string, io: CommandIO): void {
-  try {
-    refreshStatusCounts(loadContext(dir, io.env));
-  } catch (error) {
-    io.err(`job-runner: could not update the status-line counts: ${(error as Error).message}\n`);
   }
 }
 

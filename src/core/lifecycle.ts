@@ -12,6 +12,7 @@ import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorCodeInWords } from './file-errors.js';
 import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
+import { parseIdleAfter } from './options.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
   createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
@@ -80,10 +81,10 @@ function forgetPanes(context: Context): void {
 }
 
 // The status line counts what exists; a failure to recount must not fail the operation
-// that changed it (the next change recounts).
-export function recount(context: Context): void {
+// that changed it (the next change recounts). `retiredWindows`: see refreshStatusCounts.
+export function recount(context: Context, retiredWindows: readonly string[] = []): void {
   try {
-    refreshStatusCounts(context);
+    refreshStatusCounts(context, retiredWindows);
   } catch {
     // the tmux server went away or refused the options
   }
@@ -106,7 +107,11 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
     const files = buildWorkspaceFiles(context, paths, record, request.task, claude?.commandLine ?? command, env, previous !== null);
     if (claude) files.agentFiles = claude.files;
     writeJobWorkspace(paths, record, files, previous);
-    return openWindowOrRollBack(context, paths, record, previous, session);
+    const dispatched = openWindowOrRollBack(context, paths, record, previous, session);
+    // the last run's window stays open with its shell, no job window any more
+    const lastRun = previous && findJobPane(context, previous);
+    if (lastRun) recount(context, [lastRun.windowId]);
+    return dispatched;
   });
 }
 
@@ -155,7 +160,10 @@ function buildWorkspaceFiles(
     taskFile: paths.task,
   }, parsePromptVia(context.options.promptVia));
   record.promptVia = built.via;
-  return { task, notesHeader: notesHeader(record, rerun), prompt: built.prompt, command, env: serializeEnvironment(env) };
+  return {
+    task, notesHeader: notesHeader(record, rerun), prompt: built.prompt, command, env: serializeEnvironment(env),
+    idleAfter: parseIdleAfter(context.options.idleAfter), waitingPattern: context.options.waitingPattern,
+  };
 }
 
 // A new workspace appears whole (staging + rename); a rerun rewrites its files in place.
@@ -247,6 +255,7 @@ export function resumeJob(context: Context, job: JobView, env: NodeJS.ProcessEnv
         command: claude.commandLine,
         env: serializeEnvironment(env),
         agentFiles: claude.files,
+        idleAfter: parseIdleAfter(context.options.idleAfter), waitingPattern: context.options.waitingPattern,
       });
     });
     return { ...openWindowOrRollBack(context, paths, record, previous, session), sessionId };
@@ -407,7 +416,7 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
     }
     return removeLocked(context, job, options);
   });
-  if (removal && options.recount !== false) recount(context);
+  if (removal && options.recount !== false) recount(context, windowsLeftOpen([removal]));
   return removal;
 }
 
@@ -424,8 +433,13 @@ export async function removeJob(context: Context, dir: string, options: RemoveOp
     }
     return removeLocked(context, job, options);
   });
-  if (options.recount !== false) recount(context);
+  if (options.recount !== false) recount(context, windowsLeftOpen([removal]));
   return removal;
+}
+
+// The windows of removed jobs that stay open: they hold no job any more.
+export function windowsLeftOpen(removals: readonly Removal[]): string[] {
+  return removals.flatMap((removal) => (removal.window && !removal.windowClosed ? [removal.window] : []));
 }
 
 // Why a job that has not ended is not removed: it runs, or its record cannot be read.

@@ -1,4 +1,5 @@
 // The @job-runner-* tmux options: one typed table for the code, the .tmux file and the README.
+import { UsageError } from './errors.js';
 
 export const DEFAULT_PROMPT_TEMPLATE =
   '{task}\n\n' +
@@ -76,6 +77,36 @@ export const OPTIONS = {
     default: 'off',
     help: 'on: go to the new window after a dispatch from the popup; off: stay where you are.',
   },
+  idleAfter: {
+    tmuxName: '@job-runner-idle-after',
+    default: '30',
+    help: 'Seconds without output after which a working job counts as idle (read at dispatch).',
+  },
+  waitingPattern: {
+    tmuxName: '@job-runner-waiting-pattern',
+    default: '',
+    help: 'Extended regex (grep -E); a job that falls silent with a match in the last 5 non-blank lines of its screen is waiting for input, not idle (read at dispatch).',
+  },
+  notify: {
+    tmuxName: '@job-runner-notify',
+    default: 'waiting idle done failed',
+    help: 'Which changes notify: any of waiting, idle, done, failed; none: no notifications.',
+  },
+  notifyMessage: {
+    tmuxName: '@job-runner-notify-message',
+    default: 'on',
+    help: 'on: a message on every attached client not looking at the job\'s window; off: none.',
+  },
+  notifyBell: {
+    tmuxName: '@job-runner-notify-bell',
+    default: 'on',
+    help: 'on: the job\'s window gets the bell flag (and the terminal a bell, as bell-action says); off: no bell.',
+  },
+  notifyCommand: {
+    tmuxName: '@job-runner-notify-command',
+    default: '',
+    help: 'A command run (sh -c, in the background) on each notification, with JOB_RUNNER_NAME, JOB_RUNNER_STATE, JOB_RUNNER_ACTIVITY, JOB_RUNNER_WAITING_FOR and JOB_RUNNER_WORKSPACE set.',
+  },
 } as const satisfies Record<string, OptionDef>;
 
 export type OptionKey = keyof typeof OPTIONS;
@@ -91,6 +122,14 @@ export function resolveOptions(raw: Partial<Record<OptionKey, string>>): Options
     resolved[key] = value === undefined || value === '' ? OPTIONS[key].default : value;
   }
   return resolved;
+}
+
+// @job-runner-idle-after as seconds: a whole number of at least 1.
+export function parseIdleAfter(value: string): number {
+  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
+    throw new UsageError(`@job-runner-idle-after ${JSON.stringify(value)}: give a whole number of seconds, at least 1 (default 30)`);
+  }
+  return Number(value);
 }
 
 // The README's options table, generated from this table (a test keeps the README in step).

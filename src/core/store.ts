@@ -66,8 +66,10 @@ export function workspacePaths(dir: string) {
     captureEnded: `${run}/capture-ended`,
     // exists when Claude Code's hooks tell the job's activity
     hooks: `${run}/hooks`,
-    // the seconds of silence after which the job counts as idle
+    // the seconds of silence after which the job counts as idle, and the pattern that
+    // makes a silent job waiting (the log filter and scripts/activity.sh read them)
     idleAfter: `${run}/idle-after`,
+    waitingPattern: `${run}/waiting-pattern`,
     // the Claude Code session id now (a /clear or a fork changes it)
     sessionId: `${dir}/session-id`,
   };
@@ -471,6 +473,10 @@ export type WorkspaceFiles = {
   env: Uint8Array;
   // the agent's own files (a Claude Code job's settings), by their path in the workspace
   agentFiles?: { path: string; data: string }[];
+  // for the log filter and scripts/activity.sh: seconds of silence that make the job
+  // idle, and the pattern that makes a silent job waiting (may be empty)
+  idleAfter: number;
+  waitingPattern: string;
 };
 
 // Fills a claimed workspace: task.md, notes.md, log.txt, artifacts/ and what the wrapper reads.
@@ -487,6 +493,8 @@ export function writeWorkspaceFiles(paths: WorkspacePaths, files: WorkspaceFiles
   writeFileAtomically(paths.prompt, files.prompt, transient);
   writeFileAtomically(paths.env, files.env, transient);
   for (const file of files.agentFiles ?? []) writeFileAtomically(`${paths.dir}/${file.path}`, file.data, transient);
+  writeFileAtomically(paths.idleAfter, `${files.idleAfter}\n`, transient);
+  writeFileAtomically(paths.waitingPattern, files.waitingPattern === '' ? '' : `${files.waitingPattern}\n`, transient);
 }
 
 // Readies an ended job's workspace to go on (resume): log.txt and notes.md go on after
@@ -500,6 +508,8 @@ export function writeResumeFiles(paths: WorkspacePaths, files: Omit<WorkspaceFil
   writeFileAtomically(paths.command, files.command, transient);
   writeFileAtomically(paths.prompt, files.prompt, transient);
   writeFileAtomically(paths.env, files.env, transient);
+  writeFileAtomically(paths.idleAfter, `${files.idleAfter}\n`, transient);
+  writeFileAtomically(paths.waitingPattern, files.waitingPattern === '' ? '' : `${files.waitingPattern}\n`, transient);
   for (const file of files.agentFiles ?? []) writeFileAtomically(`${paths.dir}/${file.path}`, file.data, transient);
 }
 

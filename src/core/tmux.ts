@@ -285,12 +285,24 @@ export function killWindow(socket: string, windowId: string): void {
   }
 }
 
-// Sets global user options in one tmux call (used for the status-line counts).
-export function setGlobalOptions(socket: string, values: Record<string, string>): void {
-  const args = Object.entries(values).flatMap(([name, value], i) => [...(i > 0 ? [';'] : []), 'set-option', '-g', name, value]);
-  if (args.length === 0) return;
-  const result = runTmux(socket, args);
-  if (!result.ok && !isNoServer(result.stderr)) throw new RuntimeError(`could not set ${Object.keys(values).join(', ')}: ${result.stderr}`);
+// The window options a job's wrapper and scripts/activity.sh keep on a job's window.
+export const JOB_WINDOW_OPTIONS = [
+  '@job-runner-state', '@job-runner-activity', '@job-runner-activity-since', '@job-runner-waiting-for', '@job-runner-waiting-detail',
+] as const;
+
+// The tmux command that unsets the job options of these windows, then has the server
+// recount from recountFile (source-file expands glob patterns in its path: escaped).
+export function recountCommand(recountFile: string, retiredWindows: readonly string[]): string[] {
+  const unset = retiredWindows.flatMap((window) => JOB_WINDOW_OPTIONS.flatMap((option) => ['set-option', '-wu', '-t', window, option, ';']));
+  return [...unset, 'source-file', recountFile.replace(/[[\]*?\\]/g, '\\$&')];
+}
+
+// Unsets the job options of windows that hold no job any more and recounts, in one call.
+export function recountJobWindows(socket: string, recountFile: string, retiredWindows: readonly string[]): void {
+  let result = runTmux(socket, recountCommand(recountFile, retiredWindows));
+  // a window closed meanwhile stops the command list before the recount
+  if (!result.ok && /can't find window/.test(result.stderr)) result = runTmux(socket, recountCommand(recountFile, []));
+  if (!result.ok && !isNoServer(result.stderr)) throw new RuntimeError(`could not recount the jobs: ${result.stderr}`);
 }
 
 export type KeyPress = { keys: string; literal: boolean };

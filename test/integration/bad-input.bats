@@ -64,11 +64,10 @@ refused_without_trace() {
 
 @test "the name of a running job is refused; the running job is untouched" {
   "$JR" dispatch busy "first" --command "$AGENT sleep"
-  # settled: the agent runs (its wrapper has consumed .run/env) and the background
-  # recount has released its lock, so only the refused dispatch could change the tree
+  # settled: the agent runs (its wrapper has consumed .run/env and published the job),
+  # so only the refused dispatch could change the tree
   wait_until grep -q working "$(workspace busy)/log.txt"
   wait_until published_running_is 1
-  wait_until counts_unlocked
   refused_without_trace "$JR" dispatch busy "second" --command "$AGENT exit 0"
   assert_output --partial "job busy is running in window"
   assert_output --partial "job-runner kill busy"

@@ -28,7 +28,7 @@ load helpers
   assert_equal "$(traced list)" 1
   assert_equal "$(traced show --help)" 1
   assert_equal "$(traced --version)" 0
-  assert_equal "$(traced _status)" 0
+  assert_equal "$(traced _finish)" 0
 }
 
 @test "wait: a timeout is one line starting with job-runner:, exit 124" {

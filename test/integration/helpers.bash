@@ -132,8 +132,6 @@ workspace() { echo "$PROJECT/.claude-local/jobs/$1"; }
 
 published_running_is() { [ "$(tmux show -gqv @job-runner-running)" = "$1" ]; }
 
-# No recount holds the counts lock (a dispatch starts one in the background).
-counts_unlocked() { ! compgen -G "$TMUX_TMPDIR/tmux-*/*.job-runner-counts.lock" >/dev/null; }
 
 # Lists every path under a folder (to prove a refused command created nothing).
 tree_of() { (cd "$1" && find . | LC_ALL=C sort); }

@@ -12,7 +12,6 @@ window_named() { tmux list-windows -a -F '#{window_name}' | grep -qx "$1"; }
   "$JR" dispatch fine "t" --command "$AGENT exit 0"
   "$JR" wait one two three fine || true
   wait_until counts_are 0/4/3
-  wait_until counts_unlocked
   run "$JR" rm one
   assert_success
   assert_output --regexp "^removed $(workspace one) \(window @[0-9]+ left open\)$"

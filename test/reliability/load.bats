@@ -22,7 +22,7 @@ load ../integration/helpers
     console.log(`${jobs.length} jobs, ${ids.size} ids, ${windows.size} windows, ${jobs.filter((j) => j.state === "running").length} running, ${wrongTask.length} mixed up`);
   ' "$BATS_TEST_TMPDIR/list.json"
   assert_output "50 jobs, 50 ids, 50 windows, 50 running, 0 mixed up"
-  # each dispatch recounts in the background, in turn: the last one counts all 50
+  # each job's wrapper recounts (in tmux) as it starts: the last one counts all 50
   WAIT_SECONDS=30 wait_until bash -c "[ \"\$(tmux display -p '#{@job-runner-running}/#{@job-runner-total}')\" = 50/50 ]"
   echo "# load: 50 simultaneous dispatches -> $output; status count 50/50" >&3
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { optionsMarkdownTable, OPTIONS, resolveOptions } from '../../../src/core/options.js';
+import { optionsMarkdownTable, OPTIONS, parseIdleAfter, resolveOptions } from '../../../src/core/options.js';
 
 describe('resolveOptions', () => {
   it('uses the tmux value when set and the default when unset or empty', () => {
@@ -18,5 +18,17 @@ describe('the README options table', () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     const table = /<!-- options-table:start -->\n([\s\S]*?)\n<!-- options-table:end -->/.exec(readme)?.[1];
     expect(table).toBe(optionsMarkdownTable());
+  });
+});
+
+describe('parseIdleAfter', () => {
+  it.each([
+    ['30', 30],
+    ['1', 1],
+    ['600', 600],
+  ])('%s -> %d seconds', (value, seconds) => expect(parseIdleAfter(value)).toBe(seconds));
+
+  it.each(['0', '-5', '1.5', '30s', '', ' 30', '0030', '9999999'])('%j is refused with what to give', (value) => {
+    expect(() => parseIdleAfter(value)).toThrow(/^@job-runner-idle-after .*: give a whole number of seconds, at least 1 \(default 30\)$/);
   });
 });

@@ -119,7 +119,7 @@ describe('readExitRecord', () => {
 });
 
 describe('createWorkspaceAtomically', () => {
-  const files = { task: Buffer.from('t'), notesHeader: '# Job api\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from('A=1\0') };
+  const files = { task: Buffer.from('t'), notesHeader: '# Job api\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from('A=1\0'), idleAfter: 30, waitingPattern: '' };
   const record = { id: 'abc' } as Parameters<typeof createWorkspaceAtomically>[2];
 
   it('creates the whole workspace once; a second creation of the same name fails and leaves nothing', () => {
@@ -216,7 +216,7 @@ describe('lastNoteLine', () => {
 });
 
 describe('writeWorkspaceFiles', () => {
-  const files = { task: Buffer.from('t'), notesHeader: '\n## Run again\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from('') };
+  const files = { task: Buffer.from('t'), notesHeader: '\n## Run again\n', prompt: Buffer.from('p'), command: 'claude', env: Buffer.from(''), idleAfter: 30, waitingPattern: '' };
 
   it('appends the header to a notes.md of its own', () => {
     const paths = workspacePaths(dir);

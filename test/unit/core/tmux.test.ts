@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentSocketPath, parseTmuxVersion, tmuxArgument, tmuxLiteral } from '../../../src/core/tmux.js';
+import { currentSocketPath, parseTmuxVersion, recountCommand, tmuxArgument, tmuxLiteral } from '../../../src/core/tmux.js';
 
 describe('parseTmuxVersion', () => {
   it.each([
@@ -42,4 +42,17 @@ describe('tmuxArgument', () => {
   ])('%j -> %j', (text, argument) => {
     expect(tmuxArgument(text)).toBe(argument);
   });
+});
+
+describe('recountCommand', () => {
+  it.each([
+    ['/p/scripts/recount.conf', [], ['source-file', '/p/scripts/recount.conf']],
+    // source-file expands glob patterns: a plugin folder holding them is escaped
+    ['/p[1]/a*b?c\\d/recount.conf', [], ['source-file', '/p\\[1\\]/a\\*b\\?c\\\\d/recount.conf']],
+    ['/p/r.conf', ['@3'], [
+      'set-option', '-wu', '-t', '@3', '@job-runner-state', ';', 'set-option', '-wu', '-t', '@3', '@job-runner-activity', ';',
+      'set-option', '-wu', '-t', '@3', '@job-runner-activity-since', ';', 'set-option', '-wu', '-t', '@3', '@job-runner-waiting-for', ';',
+      'set-option', '-wu', '-t', '@3', '@job-runner-waiting-detail', ';', 'source-file', '/p/r.conf',
+    ]],
+  ])('%s with retired windows %j', (file, windows, command) => expect(recountCommand(file, windows)).toEqual(command));
 });
