@@ -36,10 +36,13 @@ start_log_capture() {
   quote_into q_log "$ws/log.txt"
   command="$filter >> $q_log"
   set_recount_file
-  # tmux expands formats in the pipe's command: a "#" in a path must reach sh as it is
+  # tmux expands the pipe's command as a format and through strftime: a "#" or a "%"
+  # (in a path, and in the pane id: strftime made " %4" of %4) must reach sh as it is
+  command=${command//#/##}
+  command=${command//%/%%}
   tmux set-option -w -t "$TMUX_PANE" @job-runner-state running \; set-option -w -t "$TMUX_PANE" @job-runner-activity working \; \
     set-option -w -t "$TMUX_PANE" @job-runner-activity-since "$now" \; \
-    pipe-pane -t "$TMUX_PANE" "${command//#/##}" \; source-file "$recount_file" && return
+    pipe-pane -t "$TMUX_PANE" "$command" \; source-file "$recount_file" && return
   # which one failed: the log capture is what the user must hear about
   [ "$(tmux display-message -p -t "$TMUX_PANE" '#{pane_pipe}')" = 1 ] ||
     echo "job-runner: could not start log capture; the output of this job is not saved in log.txt" >&2
