@@ -206,13 +206,14 @@ describe('log-filter.pl on the output of redrawing agents', () => {
 
 describe('log-filter.pl watching for silence', () => {
   // a stand-in for activity.sh: records its arguments; a call stays running until released
+  // (or until the test's folder is gone: a call that starts after the test must not stay)
   function workspace() {
     const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
     const script = join(dir, 'activity.sh');
     writeFileSync(
       script,
       'printf "%s %s %s\\n" "$1" "$2" "$3" >> "$2/calls"\n' +
-        'while [ ! -e "$2/release" ]; do sleep 0.05; done\n',
+        'while [ -d "$2" ] && [ ! -e "$2/release" ]; do sleep 0.05; done\n',
     );
     const calls = () => (existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8') : '');
     const args = [join(dir, 'capture-ended'), join(dir, 'exit'), '%7', dir, '1', script];
