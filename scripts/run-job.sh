@@ -21,7 +21,8 @@ start_log_capture() {
   local filter="exec cat" command q_filter q_ended q_exit q_log q_pane q_ws q_idle q_activity idle_after=30 now
   now=${EPOCHSECONDS:-$(date +%s)}
   [ -r "$run/idle-after" ] && read -r idle_after <"$run/idle-after"
-  printf 'working %s \n' "$now" >"$run/activity"
+  # private like the rest of the workspace; activity.sh rewrites it in place, keeping its mode
+  (umask 077 && printf 'working %s \n' "$now" >"$run/activity")
   # perl is on every Debian/Ubuntu/macOS system; without it the log keeps raw escape
   # sequences, a pipe-pane that takes the pane over goes unnoticed, and nothing tells
   # a silent job from a working one
@@ -111,7 +112,16 @@ main() {
   # there: once our filter has seen its input end, the pipe there is not ours to close
   [ -e "$run/capture-ended" ] || tmux pipe-pane -t "$TMUX_PANE"
   sh "$here/activity.sh" "$TMUX_PANE" "$ws" ended "$(end_state "$code")"
+  discard_typed_input
   exec_shell
+}
+
+# Keys sent to the agent (job-runner send) that it did not read before it ended would
+# reach the shell below as a command line: they are dropped. send refuses a job from the
+# moment activity.sh has marked it ended, so nothing can be typed in between.
+discard_typed_input() {
+  [ -t 0 ] && command -v perl >/dev/null 2>&1 && perl -MPOSIX -e 'POSIX::tcflush(0, POSIX::TCIFLUSH())' 2>/dev/null
+  return 0
 }
 
 # The exit record, when _finish could not write it (no node, or a disk that took nothing);

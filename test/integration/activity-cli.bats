@@ -211,3 +211,19 @@ with_logged_tmux() { PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$@"; }
   "$JR" send talk --key Enter
   wait_until has_lines talk ''
 }
+
+published_ended() { [ "$(tmux show-option -wqv -t "$1" @job-runner-state)" = done ]; }
+
+@test "keys sent to an agent that ended without reading them never reach the job's shell" {
+  # the agent has keys sent to its own pane, then exits without reading them: they wait
+  # in the terminal's input as send's would in the moment between the end and the record
+  "$JR" dispatch typed "t" --command "tmux send-keys -t \"\$TMUX_PANE\" -l 'echo LEAK''ED'; tmux send-keys -t \"\$TMUX_PANE\" Enter; sleep 0.5; exit 0 #"
+  wait_until job_state_is typed done
+  pane=$(job_field typed window)
+  # the end is published just before the input is dropped and the shell starts; a command
+  # line waiting for the shell would run at once
+  wait_until published_ended "$pane"
+  sleep 0.5
+  run tmux capture-pane -p -t "$pane"
+  refute_line 'LEAKED'
+}
