@@ -9,12 +9,7 @@ load helpers
 setup() {
   isolate
   start_server
-  mkdir -p "$BATS_TEST_TMPDIR/bin"
-  ln -s "$ROOT/test/fixtures/fake-claude" "$BATS_TEST_TMPDIR/bin/claude"
-  export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
-  export FAKE_CLAUDE_STATE="$BATS_TEST_TMPDIR/fake"
-  # no managed settings of this machine's
-  export JOB_RUNNER_CLAUDE_MANAGED_DIR="$BATS_TEST_TMPDIR/managed"
+  use_fake_claude
   OTHER="$ROOT/test/fixtures/interactive-agent.sh"
 }
 

@@ -8,14 +8,9 @@ load helpers
 setup() {
   isolate
   start_server
-  mkdir -p "$BATS_TEST_TMPDIR/bin"
-  ln -s "$ROOT/test/fixtures/fake-claude" "$BATS_TEST_TMPDIR/bin/claude"
-  export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
-  export FAKE_CLAUDE_STATE="$BATS_TEST_TMPDIR/fake"
+  use_fake_claude
   export JOB_RUNNER_ACTIVITY_SH="$ROOT/test/fixtures/activity-standin.sh"
   export ACTIVITY_CALLS="$BATS_TEST_TMPDIR/activity-calls"
-  # no managed settings of this machine's
-  export JOB_RUNNER_CLAUDE_MANAGED_DIR="$BATS_TEST_TMPDIR/managed"
 }
 
 # The Nth argv (1 = the first run) the fake recorded, one argument a line.

@@ -49,7 +49,7 @@ load helpers
   assert_success
   assert_line --index 0 --regexp '^NAME +STATE +EXIT +TIME +NOTES$'
   # newest first
-  assert_line --index 1 --regexp '^gamma +running +- +[0-9]+s +reviewing the router$'
+  assert_line --index 1 --regexp '^gamma +(working|idle) [0-9ms]+ +- +[0-9]+s +reviewing the router$'
   assert_line --index 2 --regexp '^beta +failed +4 +[0-9]+s$'
   assert_line --index 3 --regexp '^alpha +done +0 +[0-9]+s$'
 }
@@ -86,7 +86,7 @@ load helpers
   wait_until job_ended there-done --dir "$other"
   tmux kill-window -t jobs:there-done
   run "$JR" list
-  assert_line --regexp '^there-live +running'
+  assert_line --regexp '^there-live +(working|idle) '
   assert_line --regexp '^here '
   refute_line --regexp '^there-done'
   # several projects: a ROOT column says which job belongs where
@@ -241,7 +241,7 @@ load helpers
   assert_line --regexp '^cached +done .* a note written after the end$'
   "$JR" dispatch cached "t" --force --command "$AGENT sleep"
   run "$JR" list
-  assert_line --regexp '^cached +running'
+  assert_line --regexp '^cached +(working|idle) '
   # a running job is not indexed, and listing it does not rewrite the index each time
   index_inode=$(stat -c %i "$PROJECT/.claude-local/jobs/.index")
   "$JR" list >/dev/null

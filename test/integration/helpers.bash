@@ -25,6 +25,16 @@ isolate() {
   cd "$PROJECT" || return 1
 }
 
+# Puts the fake Claude Code (test/fixtures/fake-claude) on PATH as `claude`, its records
+# in the test's folder, and no managed settings of this machine's in its way.
+use_fake_claude() {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  ln -s "$ROOT/test/fixtures/fake-claude" "$BATS_TEST_TMPDIR/bin/claude"
+  export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+  export FAKE_CLAUDE_STATE="$BATS_TEST_TMPDIR/fake"
+  export JOB_RUNNER_CLAUDE_MANAGED_DIR="$BATS_TEST_TMPDIR/managed"
+}
+
 start_server() {
   tmux -f /dev/null new-session -d -s main -x 200 -y 50
 }

@@ -137,7 +137,7 @@ open_dispatch_popup() {
   press q
   "$JR" dispatch victim "t" --dir "$PROJECT"
   press C-b L
-  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> victim +running'"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> victim +(working|idle) '"
   press k
   wait_until screen_shows "kill victim? [y/N]"
   press y
@@ -156,7 +156,7 @@ shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
   wait_until grep -q tick "$(workspace ticker)/log.txt"
   shell_before=$(shell_screen)
   press C-b L
-  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> ticker +running'"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> ticker +(working|idle) '"
   press l
   wait_until screen_shows "Waiting for data"
   press C-c
@@ -176,7 +176,7 @@ shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
   echo data >"$(workspace paper)/artifacts/out.txt"
   shell_before=$(shell_screen)
   press C-b L
-  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> paper +running'"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> paper +(working|idle) '"
   press n
   wait_until screen_shows "a note to read"
   press C-c 'C-\' C-z

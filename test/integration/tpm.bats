@@ -59,7 +59,7 @@ CONF
   window=$(job_field via-tpm window)
   [ "$(client_window)" != "$window" ]
   press C-b L
-  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> via-tpm +running'"
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> via-tpm +(working|idle) '"
   press Enter
   wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_id}')\" = '$window' ]"
 }

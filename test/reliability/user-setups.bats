@@ -17,7 +17,7 @@ install_plugin_at() {
     install_plugin_at "$plugin"
     "$plugin/scripts/job-runner" dispatch "odd-$i" "t" --command "$AGENT sleep"
     run "$plugin/scripts/job-runner" list
-    assert_line --regexp "^odd-$i +running"
+    assert_line --regexp "^odd-$i +(working|idle) "
     wait_until published_running_is "$i"
     run "$plugin/scripts/job-runner" rm "odd-$i"
     assert_failure 1
@@ -51,7 +51,7 @@ install_plugin_at() {
   tmux pipe-pane -t jobs:piped "cat >> '$theirs'"
   wait_until bash -c "'$JR' show piped | grep -q 'log capture taken over'"
   run "$JR" list
-  assert_line --regexp '^piped +running .*log capture taken over'
+  assert_line --regexp '^piped +(working|idle) .*log capture taken over'
   tmux send-keys -t jobs:piped "y" Enter
   "$JR" wait piped
   assert_equal "$(tmux display -p -t jobs:piped '#{pane_pipe}')" 1
@@ -71,7 +71,7 @@ check_jobs_work() {
   grep -q "quick-$label" "$(workspace quick)/log.txt"
   "${inside[@]}" "$JR" dispatch long "t" --command "$AGENT sleep"
   run "${inside[@]}" "$JR" list
-  assert_line --regexp '^long +running'
+  assert_line --regexp '^long +(working|idle) '
   assert_line --regexp '^quick +done +0 '
   wait_until published_running_is 1
   "${inside[@]}" "$JR" kill long
@@ -131,7 +131,7 @@ restart_with_config() {
   assert_output 'é⚙ #{?@job-runner-running,#{@job-runner-running},0}'
   "$JR" dispatch plain "t" --command "$AGENT sleep"
   run "$JR" list
-  assert_line --regexp '^plain +running'
+  assert_line --regexp '^plain +(working|idle) '
   wait_until published_running_is 1
   run "$JR" wait plain --timeout 1
   assert_failure 124
