@@ -37,6 +37,7 @@ case $event in
     ;;
   waiting)
     new=waiting new_for=${detail:-input}
+    case $new_for in permission | question | plan | error | input) ;; *) new_for=input ;; esac
     [ "$current" = waiting ] && [ "$current_for" = "$new_for" ] && exit 0
     ;;
   silence)
@@ -97,14 +98,23 @@ info="#{window_id}$nl#{alternate_on}$nl#{pane_tty}$nl#{?@job-runner-notify-comma
 info="$info#{?#{&&:#{@job-runner-next-key},#{!=:#{@job-runner-next-key},none}},#{prefix} #{@job-runner-next-key}: go there,#{?#{!=:#{@job-runner-picker-key},none},#{prefix} #{?@job-runner-picker-key,#{@job-runner-picker-key},L}: job picker,}}"
 marker="(end of clients $$)"
 
-# One tmux call: the options, the recount, then what notifications need.
+# One tmux call: the options, the recount, then what notifications need. It starts by
+# setting a flag for the new activity that must not be set yet (set-option -o fails, and
+# tmux skips the rest of the call): of two calls for one change that raced past the check
+# of .run/activity above (two hooks at once, a hook and the filter's silence), only one
+# publishes, snapshots the screen and notifies. The flags of every other activity go.
+flag=@job-runner-is-$new${new_for:+-$new_for}
+set -- set-option -wo -t "$pane" "$flag" 1
+for other in working idle waiting-permission waiting-question waiting-plan waiting-error waiting-input ended; do
+  [ "@job-runner-is-$other" = "$flag" ] || set -- "$@" \; set-option -wu -t "$pane" "@job-runner-is-$other"
+done
 if [ "$new" = ended ]; then
   kind=$detail
-  set -- set-option -w -t "$pane" @job-runner-state "$(literal "${detail:-done}")" \; \
+  set -- "$@" \; set-option -w -t "$pane" @job-runner-state "$(literal "${detail:-done}")" \; \
     set-option -wu -t "$pane" @job-runner-activity \; set-option -wu -t "$pane" @job-runner-activity-since
 else
   kind=$new
-  set -- set-option -w -t "$pane" @job-runner-activity "$new" \; set-option -w -t "$pane" @job-runner-activity-since "$now"
+  set -- "$@" \; set-option -w -t "$pane" @job-runner-activity "$new" \; set-option -w -t "$pane" @job-runner-activity-since "$now"
 fi
 if [ "$new" = waiting ]; then
   set -- "$@" \; set-option -w -t "$pane" @job-runner-waiting-for "$(literal "$new_for")"

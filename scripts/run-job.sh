@@ -42,6 +42,7 @@ start_log_capture() {
   command=${command//#/##}
   command=${command//%/%%}
   tmux set-option -w -t "$TMUX_PANE" @job-runner-state running \; set-option -w -t "$TMUX_PANE" @job-runner-activity working \; \
+    set-option -w -t "$TMUX_PANE" @job-runner-is-working 1 \; \
     set-option -w -t "$TMUX_PANE" @job-runner-activity-since "$now" \; \
     pipe-pane -t "$TMUX_PANE" "$command" \; source-file "$recount_file" && return
   # which one failed: the log capture is what the user must hear about

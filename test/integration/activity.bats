@@ -217,6 +217,31 @@ log_tmux_calls() {
   assert_line "JOB_RUNNER_WAITING_FOR="
 }
 
+notified_times() { [ "$(grep -c . "$HOME/notified" 2>/dev/null)" = "$1" ]; }
+
+@test "two calls for one change that raced past .run/activity publish, snapshot and notify once" {
+  tmux set -g @job-runner-notify-command 'echo "$JOB_RUNNER_ACTIVITY" >>"$HOME/notified"'
+  start_agent twice
+  tell twice "alt ON THE ALTERNATE SCREEN"
+  wait_until pane_shows twice "ON THE ALTERNATE SCREEN"
+  activity twice idle
+  wait_until grep -qx idle "$HOME/notified"
+  # the second caller read .run/activity before the first one wrote it
+  printf 'working 1 \n' >"$(workspace twice)/.run/activity"
+  activity twice idle
+  # a change after it still publishes: only the same change twice is refused
+  activity twice waiting permission
+  wait_until grep -qx waiting "$HOME/notified"
+  run cat "$HOME/notified"
+  assert_output "idle
+waiting"
+  run grep -c -- '----- the screen when the job became idle' "$(workspace twice)/log.txt"
+  assert_output 1
+  activity twice working
+  activity twice idle
+  wait_until notified_times 3
+}
+
 @test "on the alternate screen, the screen as it stands goes into log.txt when the job becomes idle or waiting" {
   start_agent full
   tell full "alt DRAWN ON THE ALTERNATE SCREEN"
