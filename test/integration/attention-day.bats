@@ -20,6 +20,8 @@ activity_of_window() { tmux show-option -wqv -t "$(job_field "$1" window)" @job-
 activity_is() { [ "$(activity_of_window "$1")" = "$2" ]; }
 
 configure() {
+  # a message stays until a key is pressed
+  tmux set -g display-time 0
   tmux set -g @job-runner-idle-after 2
   tmux set -g @job-runner-waiting-pattern 'Continue\?'
   tmux set -g @job-runner-next-key N
@@ -37,6 +39,12 @@ configure() {
   for name in c1 c2 c3; do wait_until activity_is "$name" waiting; done
   for name in o1 o2; do wait_until activity_is "$name" idle; done
   wait_until status_is '?3 ○2'
+  # the client looks at another window: it was told (the last message stays), and the
+  # job windows rang
+  wait_until told_on_screen
+  for name in c1 c2 c3 o1 o2; do
+    assert_equal "$(tmux display -p -t "$(job_field "$name" window)" '#{window_bell_flag}')" 1
+  done
   # the window list can show it (the options a window-status-format reads)
   run tmux list-windows -a -F '#{window_name} #{@job-runner-activity} #{@job-runner-waiting-for}'
   assert_line 'c1 waiting permission'
@@ -90,7 +98,12 @@ configure() {
     wait_until activity_is "$name" idle
   done
   for id in $ids; do grep -qF "\"--resume\",\"$id\"" "$FAKE_CLAUDE_STATE/argv.jsonl"; done
+  # nothing of the user's Claude Code configuration was made or touched
+  [ ! -e "$HOME/.claude" ]
+  [ ! -e "$PROJECT/.claude" ]
 }
+
+told_on_screen() { screen | grep -qE 'job (c[123] waits for you \(permission\)|o[12] is idle \(its turn is over\)), window '; }
 
 screen_shows_not_picker() { ! screen_shows '─ jobs ─'; }
 
