@@ -142,6 +142,8 @@ open_dispatch_popup() {
   wait_until screen_shows "kill victim? [y/N]"
   press y
   wait_until job_state_is victim killed
+  # the picker redraws every second: d goes to the job as the picker last showed it
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> victim +killed'"
   press d
   wait_until screen_shows "remove victim"
   press y
