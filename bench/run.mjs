@@ -288,9 +288,12 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
     return { times, floor: stats(floor) };
   };
   for (let i = 0; i < 50; i++) run(JR, ['dispatch', `act-${i}`, 'stay', '--command', `${AGENT} sleep`], { cwd: project });
+  // no silence may change the hooked job's activity while it is measured
   tmux('set', '-g', '@job-runner-agent', 'claude');
+  tmux('set', '-g', '@job-runner-idle-after', '0');
   run(JR, ['dispatch', 'hooked', 'stay', '--command', `${AGENT} sleep`], { cwd: project });
   tmux('set', '-gu', '@job-runner-agent');
+  tmux('set', '-gu', '@job-runner-idle-after');
   const ws = join(project, '.claude-local', 'jobs', 'hooked');
   await waitFor(() => existsSync(join(ws, '.run', 'activity')));
   const settings = JSON.parse(readFileSync(join(ws, 'claude-settings.json'), 'utf8'));
