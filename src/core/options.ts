@@ -80,7 +80,7 @@ export const OPTIONS = {
   idleAfter: {
     tmuxName: '@job-runner-idle-after',
     default: '30',
-    help: 'Seconds without output after which a working job counts as idle (read at dispatch).',
+    help: 'Seconds without output after which a working job counts as idle (read at dispatch); 0: never from silence alone.',
   },
   waitingPattern: {
     tmuxName: '@job-runner-waiting-pattern',
@@ -126,8 +126,8 @@ export function resolveOptions(raw: Partial<Record<OptionKey, string>>): Options
 
 // @job-runner-idle-after as seconds: a whole number of at least 1.
 export function parseIdleAfter(value: string): number {
-  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
-    throw new UsageError(`@job-runner-idle-after ${JSON.stringify(value)}: give a whole number of seconds, at least 1 (default 30)`);
+  if (!/^(0|[1-9][0-9]{0,5})$/.test(value)) {
+    throw new UsageError(`@job-runner-idle-after ${JSON.stringify(value)}: give a whole number of seconds (0: silence never makes a job idle; default 30)`);
   }
   return Number(value);
 }

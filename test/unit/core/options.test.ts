@@ -25,10 +25,12 @@ describe('parseIdleAfter', () => {
   it.each([
     ['30', 30],
     ['1', 1],
+    // silence never makes the job idle
+    ['0', 0],
     ['600', 600],
   ])('%s -> %d seconds', (value, seconds) => expect(parseIdleAfter(value)).toBe(seconds));
 
-  it.each(['0', '-5', '1.5', '30s', '', ' 30', '0030', '9999999'])('%j is refused with what to give', (value) => {
-    expect(() => parseIdleAfter(value)).toThrow(/^@job-runner-idle-after .*: give a whole number of seconds, at least 1 \(default 30\)$/);
+  it.each(['00', '-5', '1.5', '30s', '', ' 30', '0030', '9999999'])('%j is refused with what to give', (value) => {
+    expect(() => parseIdleAfter(value)).toThrow(/^@job-runner-idle-after .*: give a whole number of seconds \(0: silence never makes a job idle; default 30\)$/);
   });
 });
