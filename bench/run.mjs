@@ -303,10 +303,8 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
   const payload = (event, extra = {}) => `${JSON.stringify({ session_id: 'bench', transcript_path: '/dev/null', cwd: project, hook_event_name: event, ...extra })}\n`;
   const toolPayload = payload('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_response: { stdout: '' } });
   const hook = (event, input) => run('sh', ['-c', hookOf(event)], { env: hookEnv, input });
-  const setIdle = () => {
-    writeFileSync(join(ws, '.run', 'activity'), `idle ${Math.floor(Date.now() / 1000)}\n`);
-    tmux('set', '-w', '-t', pane, '@job-runner-activity', 'idle');
-  };
+  // the job's turn ends (as its Stop hook says it): the next hook call is a change
+  const setIdle = () => run('sh', [join(ROOT, 'scripts', 'activity.sh'), pane, ws, 'idle'], { env: hookEnv });
   hook('PostToolUse', toolPayload);
   {
     const { times, floor } = await floorAgainst(() => run('sh', ['-c', 'true']), () => hook('PostToolUse', toolPayload));
