@@ -530,8 +530,11 @@ for (;;) {
     }
 }
 
-# A chunk of whole lines of text, no escape in it.
-sub line_text { return index($_[0], "\e") < 0 && substr($_[0], -1) eq "\n" }
+# A chunk of whole lines of text, no escape in it, two lines at least: a single line may
+# be the piece of a redrawn frame that a read cut off between its escapes (seen under
+# load: a spinner frame "- thinking" went to the log); the wrapper's end line comes with
+# the blank line before it.
+sub line_text { return index($_[0], "\e") < 0 && substr($_[0], -1) eq "\n" && ($_[0] =~ tr/\n//) >= 2 }
 
 if (!$plain || $carry ne '') {
     enter_model() if $plain;

@@ -135,6 +135,19 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe('log-filter.pl on the output of redrawing agents', () => {
+  it('keeps a frame that a read cut off between its escapes out of the log', async () => {
+    const filter = liveFilter();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 60));
+    // each piece its own read: the second frame's text arrives as a whole line of its own
+    for (const piece of ['Working on it\r\n', '| thinking\r\n> \x1b[1A\r\x1b[2K', '- thinking\r\n', '> \x1b[1A\r\x1b[2K', 'Answer: 42\r\n> \r\n']) {
+      filter.write(piece);
+      await pause();
+    }
+    await filter.end();
+    expect(filter.log()).not.toContain('thinking');
+    expect(filter.log()).toContain('Working on it\nAnswer: 42\n');
+  });
+
   it('writes a plain line that follows a redrawing agent at once (the wrapper waits for its end line in the log)', async () => {
     const filter = liveFilter();
     // the spinner's row becomes a line that scrolls out of reach, above the last frame
