@@ -165,11 +165,22 @@ describe('log-filter.pl on the output of redrawing agents', () => {
     filter.write('Working on it\r\n| thinking\r\n> \x1b[1A\r\x1b[2K');
     filter.write('/ thinking\r\n> \x1b[1A\r\x1b[2K');
     await until(() => filter.log() === 'Working on it\n', 'the line out of reach');
-    filter.write('Answer: 42\r\n');
-    filter.write('> \r\n');
+    // two whole lines in one read: the redraw is over, they go out at once
+    filter.write('Answer: 42\r\n> \r\n');
     await until(() => filter.log().endsWith('>\n'), 'the last line');
     expect(filter.log()).toBe('Working on it\nAnswer: 42\n>\n');
     await filter.end();
+  });
+
+  it('holds a single whole line after a redraw until more comes (it may be a cut-off frame), and writes it at the end', async () => {
+    const filter = liveFilter();
+    filter.write('Working on it\r\n| thinking\r\n> \x1b[1A\r\x1b[2K');
+    await until(() => filter.log() === 'Working on it\n', 'the line out of reach');
+    filter.write('Answer: 42\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(filter.log()).toBe('Working on it\n');
+    await filter.end();
+    expect(filter.log()).toBe('Working on it\nAnswer: 42\n>');
   });
 
   const fixture = (version: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', `claude-code-${version}.pane`));
