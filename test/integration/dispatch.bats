@@ -68,9 +68,12 @@ load helpers
 
 @test "a redrawing agent's log.txt has each line once, as it ended, not its frames" {
   spinner="$BATS_TEST_TMPDIR/spinner.sh"
-  # a spinner above an input line, redrawn in place (cursor up, erase line), as agents draw
+  # a spinner above an input line, redrawn in place (cursor up, erase line), as agents draw:
+  # the screen is set up with a cursor move first (a frame printed before any redraw reads
+  # as plain output, which goes to the log at once, and a read may cut it off from the
+  # escapes that redraw it)
   cat >"$spinner" <<'AGENT'
-printf 'Working on it\n'
+printf 'Working on it\n\n\033[1A'
 for frame in '|' '/' '-' '+'; do printf '%s thinking\n> \033[1A\r\033[2K' "$frame"; sleep 0.05; done
 printf 'Answer: 42\n> \n'
 AGENT
