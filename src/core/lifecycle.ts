@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
-import { parseAgentChoice, prepareClaudeJob, runsClaude, SESSION_ID_FILE, type ClaudeLaunch } from './claude.js';
+import { parseAgentChoice, prepareClaudeJob, runsClaude, type ClaudeLaunch } from './claude.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorCodeInWords } from './file-errors.js';
@@ -15,7 +15,7 @@ import { checkJobName } from './names.js';
 import { parseIdleAfter } from './options.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
-  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
+  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
   rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
   type WorkspacePaths,
 } from './store.js';
@@ -266,12 +266,9 @@ export function resumeJob(context: Context, job: JobView, env: NodeJS.ProcessEnv
 
 // The session id the job's hooks last reported (SessionStart after /clear, a fork).
 function readSessionId(paths: WorkspacePaths): string | undefined {
-  try {
-    const id = readFileSync(`${paths.dir}/${SESSION_ID_FILE}`, 'utf8').trim();
-    return /^[A-Za-z0-9-]{1,100}$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  // read as list and show read it (a regular file, its first line), then checked: it goes on a command line
+  const id = firstLineOf(paths.sessionId);
+  return id !== null && /^[A-Za-z0-9-]{1,100}$/.test(id) ? id : undefined;
 }
 
 // A random 16-hex job id, from /dev/urandom: node:crypto is slow to load for 8 bytes;
