@@ -536,8 +536,24 @@ function appendToRegularFile(path: string, text: string): boolean {
   }
 }
 
+// Deletes a workspace: first renamed aside in one step (a hidden staging name, so list
+// never sees it half-deleted), then removed. What the ended job still runs for a moment
+// (its wrapper's last activity write, a late hook, the log filter's end) writes by path
+// and finds none, instead of refilling a folder being emptied (rm failed with ENOTEMPTY
+// on .run/ in a CI run). A leftover aside is removed as abandoned staging later.
 export function removeWorkspace(paths: WorkspacePaths): void {
-  rmSync(paths.dir, { recursive: true, force: true });
+  const aside = join(dirname(paths.dir), `${STAGING_PREFIX}rm-${basename(paths.dir)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  try {
+    renameSync(paths.dir, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    rmSync(aside, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  } catch {
+    // out of sight already; removeAbandonedStaging takes it later
+  }
 }
 
 // What a workspace holds (and the temp files of its atomic writes): a folder without

@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createWorkspaceAtomically, deletionProblem, excludeFromGit, findProjectRoot, lastNoteLine, listJobNames, lockJobName, readExitRecord,
-  readFileTail, readJobRecord, readRegularFile, removeAbandonedStaging, rotateForRerun, workspacePaths, writeFileAtomically,
+  readFileTail, readJobRecord, readRegularFile, removeAbandonedStaging, removeWorkspace, rotateForRerun, workspacePaths, writeFileAtomically,
   writeWorkspaceFiles,
 } from '../../../src/core/store.js';
 
@@ -313,5 +313,32 @@ describe('removeAbandonedStaging', () => {
     expect(readdirSync(jobsDir).sort()).toEqual(['.staging-a-1', 'a']);
     removeAbandonedStaging(jobsDir, Date.now() + 11 * 60 * 1000);
     expect(readdirSync(jobsDir)).toEqual(['a']);
+  });
+});
+
+describe('removeWorkspace', () => {
+  // what an ended job still does for a moment: its wrapper's and hooks' last writes into
+  // .run/ by path (rm after kill met ENOTEMPTY in CI)
+  it('removes a workspace whole while something keeps writing into its .run/', () => {
+    const jobsDir = join(dir, 'jobs');
+    const ws = join(jobsDir, 'busy');
+    const writer = spawn('sh', ['-c', 'while :; do printf x >"$1/.run/activity" 2>/dev/null; printf x >"$1/.run/other" 2>/dev/null; done', 'sh', ws], { stdio: 'ignore' });
+    try {
+      for (let round = 0; round < 40; round++) {
+        mkdirSync(join(ws, '.run'), { recursive: true });
+        for (let i = 0; i < 50; i++) writeFileSync(join(ws, '.run', `f${i}`), 'x');
+        writeFileSync(join(ws, 'log.txt'), 'x');
+        expect(() => removeWorkspace(workspacePaths(ws))).not.toThrow();
+        expect(existsSync(ws)).toBe(false);
+      }
+    } finally {
+      writer.kill('SIGKILL');
+    }
+    // nothing left aside but what an abandoned-staging clean takes
+    expect(readdirSync(jobsDir).filter((entry) => !entry.startsWith('.staging-'))).toEqual([]);
+  });
+
+  it('is quiet when the workspace is already gone', () => {
+    expect(() => removeWorkspace(workspacePaths(join(dir, 'jobs', 'none')))).not.toThrow();
   });
 });
