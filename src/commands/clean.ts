@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
 import { isEnded } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -48,7 +48,14 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
       continue;
     }
     // asked again under the job's lock: a rerun may have started it meanwhile
-    const removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
+    let removal: Removal | null;
+    try {
+      removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
+    } catch (error) {
+      if (!(error instanceof WorktreeHoldsWork)) throw error;
+      io.out(`kept ${job.dir}: ${error.message}\n`);
+      continue;
+    }
     if (!removal) continue;
     removals.push(removal);
     io.out(`${describeRemoval(removal, { withState: true })}\n`);
