@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, worktreeRefusal, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
 import { isEnded } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -43,6 +43,11 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
     const since = Date.parse(job.endedAt ?? job.startedAt ?? job.createdAt);
     if (now - since < minAge) continue;
     if (options['dry-run']) {
+      const refusal = worktreeRefusal(job);
+      if (refusal) {
+        io.out(`would keep ${job.dir}: ${refusal.message}\n`);
+        continue;
+      }
       io.out(`would remove ${job.dir} (${job.state})\n`);
       removed++;
       continue;

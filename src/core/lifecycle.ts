@@ -540,21 +540,37 @@ function removeLocked(context: Context, job: JobView, options: RemoveOptions): R
 }
 
 // Removes the job's worktree through git (its metadata too) when nothing would be lost
-// with it; its branch is never deleted. A worktree already gone (or no longer one) is
-// left to git and the user.
+// with it; its branch is never deleted.
 function removeJobWorktree(job: JobView): Pick<Removal, 'worktree' | 'branch'> {
+  const worktree = inspectWorktree(job);
+  if (worktree === null) return { worktree: null, branch: null };
+  if (worktree.refusal) throw worktree.refusal;
+  removeWorktree(worktree.root, worktree.path);
+  return { worktree: worktree.path, branch: worktree.branch };
+}
+
+// Why removing the job's worktree would lose work, or null (also for a job without one): clean --dry-run says so.
+export function worktreeRefusal(job: JobView): WorktreeHoldsWork | null {
+  return inspectWorktree(job)?.refusal ?? null;
+}
+
+// The job's worktree and what it holds that no branch has; null when it has none. A
+// worktree already gone (or no longer one) is left to git and the user.
+function inspectWorktree(job: JobView): { root: string; path: string; branch: string | null; refusal: WorktreeHoldsWork | null } | null {
   const path = job.worktree;
   const root = job.root !== '' && existsSync(job.root) ? job.root : null;
-  if (path === null || root === null || !existsSync(path) || !isWorktreeOf(root, path)) return { worktree: null, branch: null };
+  if (path === null || root === null || !existsSync(path) || !isWorktreeOf(root, path)) return null;
   const branch = currentBranch(path);
+  const found = { root, path, branch };
   const drop = `git worktree remove --force ${path}, then rm again${branch === null ? '' : ` (the branch ${branch} stays)`}`;
   const changes = uncommittedChanges(path);
   if (changes.length > 0) {
     const files = `${changes.length} file${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join(', ')}${changes.length > 3 ? ', ...' : ''}`;
     const keep = branch === null ? 'commit them there on a new branch (git switch -c BRANCH), then merge or push it' : `commit them there, then merge or push the branch ${branch}`;
-    throw new WorktreeHoldsWork(
-      `job ${job.name}'s worktree ${path} has uncommitted changes (${files}); nothing was removed; keep them: ${keep}; drop them: ${drop}`,
-    );
+    return {
+      ...found,
+      refusal: new WorktreeHoldsWork(`job ${job.name}'s worktree ${path} has uncommitted changes (${files}); nothing was removed; keep them: ${keep}; drop them: ${drop}`),
+    };
   }
   const commits = commitsOnNoOtherBranch(path);
   if (commits > 0) {
@@ -563,12 +579,14 @@ function removeJobWorktree(job: JobView): Pick<Removal, 'worktree' | 'branch'> {
     const keep = branch === null
       ? `give ${it} a branch there (git switch -c BRANCH), then merge or push it`
       : `merge ${branch} into another branch or push it (git push -u origin ${branch}), then rm again`;
-    throw new WorktreeHoldsWork(
-      `job ${job.name}'s worktree ${path} has ${commits} commit${commits === 1 ? '' : 's'} on no other branch (${where}); nothing was removed; keep ${it}: ${keep}; drop ${it}: ${drop}`,
-    );
+    return {
+      ...found,
+      refusal: new WorktreeHoldsWork(
+        `job ${job.name}'s worktree ${path} has ${commits} commit${commits === 1 ? '' : 's'} on no other branch (${where}); nothing was removed; keep ${it}: ${keep}; drop ${it}: ${drop}`,
+      ),
+    };
   }
-  removeWorktree(root, path);
-  return { worktree: path, branch };
+  return { ...found, refusal: null };
 }
 
 // "removed DIR", with what became of its window (and with withState the job's state):

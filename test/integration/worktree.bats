@@ -149,6 +149,10 @@ git_worktrees() { git worktree list --porcelain | sed -n 's/^worktree //p'; }
   "$JR" dispatch keep --worktree "t" --command "$AGENT_EDIT wip.txt x"
   "$JR" dispatch tidy --worktree "t" --command "$AGENT exit 0"
   "$JR" wait keep tidy
+  run "$JR" clean --dry-run
+  assert_success
+  assert_line "would remove $(workspace tidy) (done)"
+  assert_line --partial "would keep $(workspace keep): job keep's worktree $(worktree_of keep) has uncommitted changes"
   run "$JR" clean
   assert_success
   assert_line --regexp "^removed $(workspace tidy) \(done, .*worktree $(worktree_of tidy) removed, branch job/tidy kept"
