@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, worktreeRefusal, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
 import { isEnded } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -43,12 +43,24 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
     const since = Date.parse(job.endedAt ?? job.startedAt ?? job.createdAt);
     if (now - since < minAge) continue;
     if (options['dry-run']) {
+      const refusal = worktreeRefusal(job);
+      if (refusal) {
+        io.out(`would keep ${job.dir}: ${refusal.message}\n`);
+        continue;
+      }
       io.out(`would remove ${job.dir} (${job.state})\n`);
       removed++;
       continue;
     }
     // asked again under the job's lock: a rerun may have started it meanwhile
-    const removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
+    let removal: Removal | null;
+    try {
+      removal = removeEndedJob(context, job.dir, { skipUnended: true, closeWindow: options['close-window'] === true, recount: false });
+    } catch (error) {
+      if (!(error instanceof WorktreeHoldsWork)) throw error;
+      io.out(`kept ${job.dir}: ${error.message}\n`);
+      continue;
+    }
     if (!removal) continue;
     removals.push(removal);
     io.out(`${describeRemoval(removal, { withState: true })}\n`);

@@ -19,6 +19,10 @@ export const dispatchSpec = {
     command: { type: 'string', value: 'CMD', help: 'agent command line for this job (default: @job-runner-command, "claude")' },
     dir: { type: 'string', value: 'PATH', help: 'dispatch as if from PATH (its git top-level is the root)' },
     force: { type: 'boolean', help: "run again under a finished job's name (log.txt kept as log.1.txt)" },
+    worktree: {
+      type: 'attached-value', value: 'BRANCH',
+      help: 'run in a git worktree of its own (@job-runner-worktree-dir/NAME) on BRANCH (default job/NAME; made from HEAD if new)',
+    },
     help: HELP_OPTION,
   },
   positionals: ['NAME', 'TASK?'],
@@ -35,6 +39,7 @@ export async function runDispatch(
     task: readTask(positionals.task, options['task-file'], io),
     command: exactCommand(options.command, io),
     force: options.force,
+    worktree: options.worktree === undefined ? null : { branch: options.worktree === true ? null : options.worktree },
   };
   const dir = resolveDir(io, options.dir);
   // Ctrl-C (or a TERM) while the workspace and window are being made must not leave

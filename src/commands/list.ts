@@ -35,15 +35,18 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
     return 0;
   }
   const roots = new Set(jobs.map((job) => job.root));
+  // a column only where some job runs on a branch of its own
+  const branches = jobs.some((job) => job.branch);
   const now = Date.now();
   const rows = [
-    ['NAME', 'STATE', 'EXIT', 'TIME', ...(roots.size > 1 ? ['ROOT'] : []), 'NOTES'],
+    ['NAME', 'STATE', 'EXIT', 'TIME', ...(branches ? ['BRANCH'] : []), ...(roots.size > 1 ? ['ROOT'] : []), 'NOTES'],
     // every field is the record's or an agent's text: made printable (JSON stays exact)
     ...jobs.map((job) => [
       printable(job.name),
       printable(jobStateLabel(job, now)),
       formatExit(job.exitCode, job.signal),
       jobRunTime(job, now),
+      ...(branches ? [printable(job.branch ?? '-')] : []),
       ...(roots.size > 1 ? [printable(job.root)] : []),
       printable(job.problem ?? job.note ?? job.summary ?? ''),
     ]),

@@ -37,6 +37,8 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
     ['window', job.window ? `${job.window} (session ${job.session})` : '-'],
     ['root', job.root],
     ['workspace', job.dir],
+    ...lineIf('worktree', job.worktree),
+    ...lineIf('branch', job.branch),
     ...(hasTranscript(transcript) ? [['transcript', transcript] as [string, string]] : []),
     ['command', job.command],
     ['task', job.task.length > 400 ? `${job.task.slice(0, 400)}… (${job.task.length} characters, see task.md)` : job.task],

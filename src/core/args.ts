@@ -25,7 +25,18 @@ export type StringOption = {
   readonly help: string;
 };
 
-export type OptionSpec = BooleanOption | StringOption;
+// A value only when attached ("--worktree=BRANCH"); given alone it stands for the default
+// (`true`), and the next word stays a positional: "dispatch NAME --worktree TASK".
+export type AttachedValueOption = {
+  readonly type: 'attached-value';
+  // "-w TASK" could not tell a value from the task
+  readonly short?: never;
+  // the value's name in the usage line and --help: "--worktree[=BRANCH]"
+  readonly value: string;
+  readonly help: string;
+};
+
+export type OptionSpec = BooleanOption | StringOption | AttachedValueOption;
 
 export type VerbSpec = {
   readonly name: string;
@@ -42,7 +53,9 @@ type ParsedValue<O> = O extends { readonly parse: ValueParser<infer T> } ? T : s
 
 export type OptionValue<O extends OptionSpec> = O extends BooleanOption
   ? boolean
-  : O extends { readonly multiple: true }
+  : O extends AttachedValueOption
+    ? string | true | undefined
+    : O extends { readonly multiple: true }
     ? ParsedValue<O>[]
     : ParsedValue<O> | undefined;
 
@@ -94,7 +107,7 @@ export function positionalKey(label: string): string {
 export function parseVerbArgs<S extends VerbSpec>(spec: S, argv: readonly string[]): ParsedArgs<S> {
   const options: Record<string, unknown> = {};
   for (const [long, option] of Object.entries(spec.options)) {
-    options[long] = option.type === 'boolean' ? false : option.multiple ? [] : undefined;
+    options[long] = option.type === 'boolean' ? false : option.type === 'string' && option.multiple ? [] : undefined;
   }
   // how each single-valued option was typed, to refuse it the second time
   const given = new Map<string, string>();
@@ -146,6 +159,12 @@ export function parseVerbArgs<S extends VerbSpec>(spec: S, argv: readonly string
       options[long] = true;
       continue;
     }
+    if (option.type === 'attached-value') {
+      if (inlineValue === '') throw new UsageError(`${spec.name}: option ${typed}= needs ${option.value} after the "=" (or no "=" for the default)`);
+      refuseTwice(spec, given, long, typed);
+      options[long] = inlineValue ?? true;
+      continue;
+    }
     if (inlineValue === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`${spec.name}: option ${typed} needs a value`);
       inlineValue = argv[++i]!;
@@ -155,18 +174,23 @@ export function parseVerbArgs<S extends VerbSpec>(spec: S, argv: readonly string
       (options[long] as unknown[]).push(value);
       continue;
     }
-    const before = given.get(long);
-    if (before !== undefined) {
-      const as = before === typed ? '' : ` (as ${before} and ${typed})`;
-      throw new UsageError(`${spec.name}: option ${typed} is given twice${as}; give it once`);
-    }
-    given.set(long, typed);
+    refuseTwice(spec, given, long, typed);
     options[long] = value;
   }
 
   if (options.help === true) return { help: true };
   delete options.help;
   return { help: false, options: options as OptionsOf<S>, positionals: assignPositionals(spec, words) as PositionalsOf<S> };
+}
+
+// A single-valued option is taken once; `given` remembers how each was typed.
+function refuseTwice(spec: VerbSpec, given: Map<string, string>, long: string, typed: string): void {
+  const before = given.get(long);
+  if (before !== undefined) {
+    const as = before === typed ? '' : ` (as ${before} and ${typed})`;
+    throw new UsageError(`${spec.name}: option ${typed} is given twice${as}; give it once`);
+  }
+  given.set(long, typed);
 }
 
 function parseValue(spec: VerbSpec, option: StringOption, typed: string, text: string): unknown {
@@ -205,17 +229,20 @@ export function formatUsage(spec: VerbSpec): string {
   const positionals = spec.positionals.map((label) => (label.endsWith('?') ? `[${bareName(label)}]` : label));
   const options = Object.entries(spec.options)
     .filter(([long, option]) => long !== 'help' && option !== DIR_OPTION)
-    .map(([long, option]) =>
-      option.type === 'boolean' ? `[--${long}]` : `[--${long} ${option.value}]${option.multiple ? '...' : ''}`,
-    );
+    .map(([long, option]) => `[--${long}${valueInUsage(option)}]${option.type === 'string' && option.multiple ? '...' : ''}`);
   return [spec.name, ...positionals, ...options].join(' ');
+}
+
+// What follows an option's name: " FILE", "[=BRANCH]", or nothing.
+function valueInUsage(option: OptionSpec): string {
+  if (option.type === 'boolean') return '';
+  return option.type === 'attached-value' ? `[=${option.value}]` : ` ${option.value}`;
 }
 
 // Renders a verb's --help from its table.
 export function formatVerbHelp(spec: VerbSpec): string {
   const rows = Object.entries(spec.options).map(([long, option]) => {
-    const value = option.type === 'string' ? ` ${option.value}` : '';
-    const flag = `${option.short ? `-${option.short}, ` : '    '}--${long}${value}`;
+    const flag = `${option.short ? `-${option.short}, ` : '    '}--${long}${valueInUsage(option)}`;
     const repeat = option.type === 'string' && option.multiple ? ' (may be given more than once)' : '';
     return [flag, option.help + repeat] as const;
   });

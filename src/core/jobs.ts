@@ -56,7 +56,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
 
-export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote'> & {
+export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch'> & {
   state: JobState;
   window: string | null;
   pane: string | null;
@@ -76,6 +76,9 @@ export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activit
   agent: string | null;
   // why no hooks tell the job's activity
   activityNote: string | null;
+  // the git worktree the job runs in, and its branch (dispatch --worktree)
+  worktree: string | null;
+  branch: string | null;
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
@@ -164,6 +167,8 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     sessionId: (withNote ? firstLineOf(paths.sessionId) : null) ?? record.sessionId ?? null,
     agent: record.agent ?? null,
     activityNote: record.activityNote ?? null,
+    worktree: record.worktree ?? null,
+    branch: record.branch ?? null,
   };
 }
 
@@ -253,7 +258,7 @@ function corruptView(dir: string, problem: string): JobView {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
-    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null,
+    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, worktree: null, branch: null,
   };
 }
 
@@ -437,6 +442,8 @@ export function jobJson(job: JobView): Record<string, unknown> {
     sessionId: job.sessionId,
     agent: job.agent,
     activityNote: job.activityNote,
+    worktree: job.worktree,
+    branch: job.branch,
     id: job.id,
     socket: job.socket,
     ...(job.problem ? { problem: job.problem } : {}),

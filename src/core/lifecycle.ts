@@ -4,12 +4,15 @@
 // lock (store.ts) and asks tmux again once it holds it: what was read before may be
 // another command's past.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
 import { parseAgentChoice, prepareClaudeJob, runsClaude, type ClaudeLaunch } from './claude.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorCodeInWords } from './file-errors.js';
+import {
+  addWorktree, commitsOnNoOtherBranch, currentBranch, gitTopLevel, isValidBranchName, isWorktreeOf, removeWorktree, uncommittedChanges,
+} from './git.js';
 import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
 import { parseIdleAfter } from './options.js';
@@ -30,6 +33,8 @@ export type DispatchRequest = {
   // the caller's session (a name or an id, "$3"): where the window goes when
   // @job-runner-session is not set
   callerSession?: string | undefined;
+  // run in a git worktree of its own (dispatch --worktree), on branch (null: job/NAME)
+  worktree?: { branch: string | null } | null;
 };
 
 export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow };
@@ -96,23 +101,89 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
   const command = (request.command ?? context.options.command).trim();
   if (command === '') throw new UsageError('dispatch: the agent command is empty (check --command or @job-runner-command)');
   const session = chooseSession(context, request.callerSession);
+  // asked before anything is made: a worktree needs a repository and a branch git takes
+  const asked = request.worktree ? planWorktree(context, request.name, request.worktree.branch) : null;
   const paths = workspacePaths(join(context.jobsDir, request.name));
   return withNameLock('dispatch', paths.dir, () => {
     const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
-    const record = buildJobRecord(context, paths, request.name, request.task, command);
-    const claude = runsClaude(command, parseAgentChoice(context.options.agent), env, context.root)
-      ? prepareClaudeJob({ command, name: request.name, paths, root: context.root, jobsDir: context.jobsDir, env })
-      : null;
-    if (claude) recordClaudeJob(record, claude);
-    const files = buildWorkspaceFiles(context, paths, record, request.task, claude?.commandLine ?? command, env, previous !== null);
-    if (claude) files.agentFiles = claude.files;
-    writeJobWorkspace(paths, record, files, previous);
-    const dispatched = openWindowOrRollBack(context, paths, record, previous, session);
-    // the last run's window stays open with its shell, no job window any more
-    const lastRun = previous && findJobPane(context, previous);
-    if (lastRun) recount(context, [lastRun.windowId]);
-    return dispatched;
+    const worktree = asked ?? (previous?.worktree ? planWorktree(context, request.name, previous.branch ?? null, previous.worktree) : null);
+    const made = worktree !== null && openWorktree(context, worktree, previous, request.worktree?.branch ?? null);
+    try {
+      return dispatchInWorkspace(context, request, env, { paths, command, session, previous, worktree });
+    } catch (error) {
+      // the branch it made stays: it may be the name of the user's next try
+      if (made) {
+        try {
+          removeWorktree(worktree.root, worktree.path, { force: true });
+        } catch {
+          // the dispatch's own failure is the one to report
+        }
+      }
+      throw error;
+    }
   });
+}
+
+type Dispatch = {
+  paths: WorkspacePaths; command: string; session: string | null; previous: JobRecord | null; worktree: WorktreePlan | null;
+};
+
+// Writes the workspace and opens the window (the worktree, if any, is there already).
+function dispatchInWorkspace(context: Context, request: DispatchRequest, env: NodeJS.ProcessEnv, dispatch: Dispatch): DispatchedJob {
+  const { paths, command, session, previous, worktree } = dispatch;
+  const record = buildJobRecord(context, paths, request.name, request.task, command);
+  record.worktree = worktree?.path ?? null;
+  record.branch = worktree?.branch ?? null;
+  const claude = runsClaude(command, parseAgentChoice(context.options.agent), env, context.root)
+    ? prepareClaudeJob({ command, name: request.name, paths, root: context.root, jobsDir: context.jobsDir, env })
+    : null;
+  if (claude) recordClaudeJob(record, claude);
+  const files = buildWorkspaceFiles(context, paths, record, request.task, claude?.commandLine ?? command, env, previous !== null);
+  if (claude) files.agentFiles = claude.files;
+  writeJobWorkspace(paths, record, files, previous);
+  const dispatched = openWindowOrRollBack(context, paths, record, previous, session);
+  // the last run's window stays open with its shell, no job window any more
+  const lastRun = previous && findJobPane(context, previous);
+  if (lastRun) recount(context, [lastRun.windowId]);
+  return dispatched;
+}
+
+// Where a job's worktree goes and on which branch; root is the repository's top-level.
+type WorktreePlan = { root: string; path: string; branch: string };
+
+// The folder of the jobs' worktrees: the option (relative to the root), else beside the jobs folder.
+export function worktreesDir(context: Context): string {
+  const option = context.options.worktreeDir;
+  return option === '' ? join(dirname(context.jobsDir), 'worktrees') : resolve(context.root, option);
+}
+
+// Checks that a worktree can be made (a repository, a branch name git takes) and says where.
+function planWorktree(context: Context, name: string, branch: string | null, path?: string): WorktreePlan {
+  const root = gitTopLevel(context.root);
+  if (root === null) {
+    throw new UsageError(`dispatch --worktree: ${context.root} is not inside a git repository; run git init there, or dispatch without --worktree`);
+  }
+  const wanted = branch ?? `job/${name}`;
+  if (!isValidBranchName(root, wanted)) {
+    throw new UsageError(`dispatch --worktree: ${JSON.stringify(wanted)} is not a valid git branch name (see git check-ref-format); give another with --worktree=BRANCH`);
+  }
+  return { root, path: path ?? join(worktreesDir(context), name), branch: wanted };
+}
+
+// Makes the job's worktree, or keeps the one its last run had; true when it made one.
+function openWorktree(context: Context, plan: WorktreePlan, previous: JobRecord | null, askedBranch: string | null): boolean {
+  if (previous?.worktree === plan.path && existsSync(plan.path) && isWorktreeOf(plan.root, plan.path)) {
+    if (askedBranch !== null && askedBranch !== previous.branch) {
+      throw new UsageError(
+        `dispatch: job ${previous.name} runs in the worktree ${plan.path} on branch ${previous.branch ?? '(none)'}; run it again without =BRANCH, or remove the job first`,
+      );
+    }
+    return false;
+  }
+  // the worktrees lie in the main checkout: its git status must not list them as untracked
+  withFileSystemHelp(plan.path, () => excludeFromGit(context.root, dirname(plan.path), 'worktrees (a checkout per job)'));
+  addWorktree(plan.root, plan.path, plan.branch);
+  return true;
 }
 
 // The record of a new run: state running, a fresh id, this process as its dispatcher.
@@ -191,7 +262,7 @@ function openWindowOrRollBack(
       socket: context.socket,
       session,
       windowName: record.name,
-      cwd: record.root,
+      cwd: record.worktree ?? record.root,
       argv: wrapperArgv(record.id, paths.dir, process.execPath),
     });
     return { paths, window };
@@ -399,7 +470,15 @@ export type RemoveOptions = {
   recount?: boolean;
 };
 
-export type Removal = { dir: string; name: string; state: JobState; window: string | null; windowClosed: boolean };
+export type Removal = {
+  dir: string; name: string; state: JobState; window: string | null; windowClosed: boolean;
+  // the job's worktree, removed with it, and the branch it had (which stays)
+  worktree: string | null; branch: string | null;
+};
+
+// A job whose worktree holds work that removing it would lose: rm refuses it (even with
+// --force, which is about the job, not the user's files), clean passes it over.
+export class WorktreeHoldsWork extends RuntimeError {}
 
 // Removes an ended job's workspace (and with closeWindow its window); a live one is
 // refused, or passed over with skipUnended.
@@ -453,10 +532,61 @@ function removeLocked(context: Context, job: JobView, options: RemoveOptions): R
   if (!existsSync(paths.dir)) throw new RuntimeError(`job ${job.name}: ${paths.dir} was removed meanwhile`);
   const problem = deletionProblem(paths, options.force ? { withoutRecord: context.jobsDir } : {});
   if (problem) throw new RuntimeError(`refusing to delete ${paths.dir}: ${problem}`);
+  const worktree = removeJobWorktree(job);
   removeWorkspace(paths);
   const window = job.window;
   if (window && options.closeWindow) killWindow(job.socket, window);
-  return { dir: paths.dir, name: job.name, state: job.state, window, windowClosed: Boolean(window && options.closeWindow) };
+  return { dir: paths.dir, name: job.name, state: job.state, window, windowClosed: Boolean(window && options.closeWindow), ...worktree };
+}
+
+// Removes the job's worktree through git (its metadata too) when nothing would be lost
+// with it; its branch is never deleted.
+function removeJobWorktree(job: JobView): Pick<Removal, 'worktree' | 'branch'> {
+  const worktree = inspectWorktree(job);
+  if (worktree === null) return { worktree: null, branch: null };
+  if (worktree.refusal) throw worktree.refusal;
+  removeWorktree(worktree.root, worktree.path);
+  return { worktree: worktree.path, branch: worktree.branch };
+}
+
+// Why removing the job's worktree would lose work, or null (also for a job without one): clean --dry-run says so.
+export function worktreeRefusal(job: JobView): WorktreeHoldsWork | null {
+  return inspectWorktree(job)?.refusal ?? null;
+}
+
+// The job's worktree and what it holds that no branch has; null when it has none. A
+// worktree already gone (or no longer one) is left to git and the user.
+function inspectWorktree(job: JobView): { root: string; path: string; branch: string | null; refusal: WorktreeHoldsWork | null } | null {
+  const path = job.worktree;
+  const root = job.root !== '' && existsSync(job.root) ? job.root : null;
+  if (path === null || root === null || !existsSync(path) || !isWorktreeOf(root, path)) return null;
+  const branch = currentBranch(path);
+  const found = { root, path, branch };
+  const drop = `git worktree remove --force ${path}, then rm again${branch === null ? '' : ` (the branch ${branch} stays)`}`;
+  const changes = uncommittedChanges(path);
+  if (changes.length > 0) {
+    const files = `${changes.length} file${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join(', ')}${changes.length > 3 ? ', ...' : ''}`;
+    const keep = branch === null ? 'commit them there on a new branch (git switch -c BRANCH), then merge or push it' : `commit them there, then merge or push the branch ${branch}`;
+    return {
+      ...found,
+      refusal: new WorktreeHoldsWork(`job ${job.name}'s worktree ${path} has uncommitted changes (${files}); nothing was removed; keep them: ${keep}; drop them: ${drop}`),
+    };
+  }
+  const commits = commitsOnNoOtherBranch(path);
+  if (commits > 0) {
+    const it = commits === 1 ? 'it' : 'them';
+    const where = branch ?? 'a detached HEAD';
+    const keep = branch === null
+      ? `give ${it} a branch there (git switch -c BRANCH), then merge or push it`
+      : `merge ${branch} into another branch or push it (git push -u origin ${branch}), then rm again`;
+    return {
+      ...found,
+      refusal: new WorktreeHoldsWork(
+        `job ${job.name}'s worktree ${path} has ${commits} commit${commits === 1 ? '' : 's'} on no other branch (${where}); nothing was removed; keep ${it}: ${keep}; drop ${it}: ${drop}`,
+      ),
+    };
+  }
+  return { ...found, refusal: null };
 }
 
 // "removed DIR", with what became of its window (and with withState the job's state):
@@ -465,6 +595,7 @@ export function describeRemoval(removal: Removal, { withState = false } = {}): s
   const notes = [
     ...(withState ? [removal.state] : []),
     ...(removal.window ? [`window ${removal.window} ${removal.windowClosed ? 'closed' : 'left open'}`] : []),
+    ...(removal.worktree ? [`worktree ${removal.worktree} removed${removal.branch ? `, branch ${removal.branch} kept` : ''}`] : []),
   ];
   return `removed ${removal.dir}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }

@@ -47,6 +47,12 @@ export const OPTIONS = {
     default: '.claude-local/jobs',
     help: 'Jobs folder, relative to the project root (git top-level).',
   },
+  worktreeDir: {
+    tmuxName: '@job-runner-worktree-dir',
+    default: '',
+    defaultInDocs: '`worktrees` beside the jobs folder',
+    help: 'Folder of the git worktrees of `dispatch --worktree` jobs (one per job, named as the job), relative to the project root.',
+  },
   dispatchKey: {
     tmuxName: '@job-runner-dispatch-key',
     default: 'J',

@@ -36,6 +36,9 @@ export type JobRecord = {
   sessionId?: string | null;
   // why no hooks tell this job's activity (tmux alone does), when they cannot
   activityNote?: string | null;
+  // the git worktree the job runs in (dispatch --worktree), and its branch
+  worktree?: string | null;
+  branch?: string | null;
 };
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
@@ -151,6 +154,8 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   agent: [isOptionalString, 'a string or null'],
   sessionId: [isOptionalString, 'a string or null'],
   activityNote: [isOptionalString, 'a string or null'],
+  worktree: [isOptionalString, 'a string or null'],
+  branch: [isOptionalString, 'a string or null'],
 };
 
 // Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.
@@ -727,8 +732,9 @@ function isStaleOwner(lock: string, owner: string | null): boolean {
   }
 }
 
-// Keeps the jobs folder out of git through .git/info/exclude (never .gitignore, which is shared).
-export function excludeFromGit(root: string, jobsDir: string): void {
+// Keeps the jobs folder (or the worktrees folder) out of git through .git/info/exclude
+// (never .gitignore, which is shared).
+export function excludeFromGit(root: string, jobsDir: string, why = 'workspaces (logs may hold secrets)'): void {
   const rel = relative(root, jobsDir);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return;
   const gitDir = resolveGitDir(root);
@@ -743,7 +749,7 @@ export function excludeFromGit(root: string, jobsDir: string): void {
   }
   if (current.split('\n').includes(line)) return;
   const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
-  appendFileSync(exclude, `${prefix}# tmux-job-runner workspaces (logs may hold secrets)\n${line}\n`);
+  appendFileSync(exclude, `${prefix}# tmux-job-runner ${why}\n${line}\n`);
 }
 
 // The git directory that holds info/exclude, for plain repos, worktrees and submodules.

@@ -69,13 +69,13 @@ export function stateLabel(job: JobView): string {
   return job.activity === 'waiting' && job.waitingFor ? `waiting ${job.waitingFor}` : job.activity;
 }
 
-// Keeps the jobs whose name, state, activity or last note contain every word of the query (any case).
+// Keeps the jobs whose name, state, activity, branch or last note contain every word of the query (any case).
 export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: string): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...jobs];
   return jobs.filter((listed) => {
     const job = listed.view();
-    const text = `${job.name} ${job.state} ${stateLabel(job)} ${job.note ?? ''}`.toLowerCase();
+    const text = `${job.name} ${job.state} ${stateLabel(job)} ${job.branch ?? ''} ${job.note ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
 }
@@ -83,7 +83,7 @@ export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: strin
 // One line per job: "name  state  duration  last notes line", cut to the width. An ended
 // job's exit code follows its state as list shows it ("killed 143 (SIGTERM)"); a running
 // job with an activity shows it and how long it has been in it, and what a waiting one
-// waits on before its note; every field is made printable, as list does.
+// waits on before its note (a worktree job's branch first); every field is made printable, as list does.
 export function formatPickerRows(jobs: readonly PickerJob[], width: number, now: number, first = 0, count = jobs.length): string[] {
   // the name column fits every job, not just the rows on screen, so it does not jump
   let nameWidth = 4;
@@ -91,7 +91,7 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   const rows = jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
     const exit = job.exitCode !== null && job.exitCode !== 0 ? ` ${formatExit(job.exitCode, job.signal)}` : '';
-    const note = isCorrupt(job.state) ? (job.problem ?? '') : [job.waitingDetail, job.note].filter(Boolean).join(' · ');
+    const note = isCorrupt(job.state) ? (job.problem ?? '') : [job.branch, job.waitingDetail, job.note].filter(Boolean).join(' · ');
     const time = job.activity && job.activitySince ? formatDuration(now - Date.parse(job.activitySince)) : jobRunTime(job, now);
     return { job, state: printable(stateLabel(job)) + exit, time, note: printable(note) };
   });

@@ -36,6 +36,7 @@ const spec = {
     follow: { type: 'boolean', short: 'f', help: 'follow' },
     after: { type: 'string', value: 'JOB', multiple: true, help: 'start after JOB' },
     timeout: { type: 'string', value: 'SECONDS', parse: SECONDS, multiple: true, help: 'timeouts' },
+    worktree: { type: 'attached-value', value: 'BRANCH', help: 'own worktree' },
     dir: DIR_OPTION,
     help: HELP_OPTION,
   },
@@ -43,7 +44,7 @@ const spec = {
   freeText: true,
 } as const satisfies VerbSpec;
 
-const none = { command: undefined, force: false, lines: undefined, follow: false, after: [], timeout: [], dir: undefined };
+const none = { command: undefined, force: false, lines: undefined, follow: false, after: [], timeout: [], worktree: undefined, dir: undefined };
 
 const parse = (...argv: string[]) => parseVerbArgs(spec, argv);
 
@@ -66,6 +67,11 @@ describe('parseVerbArgs', () => {
     [['name', '--', '--command'], {}, { name: 'name', task: '--command' }],
     [['name', '--after', 'a', '--after=b', '--after', 'a'], { after: ['a', 'b', 'a'] }, { name: 'name', task: undefined }],
     [['name', '--timeout', '1.5', '--timeout', '0'], { timeout: [1.5, 0] }, { name: 'name', task: undefined }],
+    [['name', '--worktree', 'task'], { worktree: true }, { name: 'name', task: 'task' }],
+    [['name', 'task', '--worktree'], { worktree: true }, { name: 'name', task: 'task' }],
+    [['--worktree=feature/x', 'name', 'task'], { worktree: 'feature/x' }, { name: 'name', task: 'task' }],
+    [['name', '--worktree=a=b'], { worktree: 'a=b' }, { name: 'name', task: undefined }],
+    [['name', '--', '--worktree'], {}, { name: 'name', task: '--worktree' }],
   ])('%j', (argv, options, positionals) => {
     expect(parse(...argv)).toEqual({ help: false, options: { ...none, ...options }, positionals });
   });
@@ -84,6 +90,9 @@ describe('parseVerbArgs', () => {
     [['name', '--timeout', 'soon'], 'dispatch: option --timeout needs a number of seconds, not "soon"'],
     [['name', '--command', 'a', '--command', 'b'], 'dispatch: option --command is given twice; give it once'],
     [['name', '--lines', '1', '-n', '2'], 'dispatch: option -n is given twice (as --lines and -n); give it once'],
+    [['name', '--worktree='], 'dispatch: option --worktree= needs BRANCH after the "="'],
+    [['name', '--worktree', '--worktree=b'], 'dispatch: option --worktree is given twice; give it once'],
+    [['name', '--worktree', 'a', 'b'], 'dispatch: unexpected argument "b"'],
     [[], 'dispatch: missing NAME; usage: job-runner dispatch NAME [TASK] [--command CMD]'],
     [['a', 'b', 'c'], 'dispatch: unexpected argument "c"; usage: job-runner dispatch NAME [TASK]'],
     [['a', 'b', 'c'], '(quote a task that has spaces)'],
@@ -125,6 +134,7 @@ describe('the types a table gives', () => {
       follow: boolean;
       after: string[];
       timeout: number[];
+      worktree: string | true | undefined;
       dir: string | undefined;
     }>();
     expectTypeOf<PositionalsOf<typeof spec>>().toEqualTypeOf<{ name: string; task: string | undefined }>();
@@ -163,7 +173,7 @@ describe('positionalKey', () => {
 describe('formatUsage and formatVerbHelp', () => {
   it('renders the usage line from the table, without --help and the shared --dir', () => {
     expect(formatUsage(spec)).toBe(
-      'dispatch NAME [TASK] [--command CMD] [--force] [--lines N] [--follow] [--after JOB]... [--timeout SECONDS]...',
+      'dispatch NAME [TASK] [--command CMD] [--force] [--lines N] [--follow] [--after JOB]... [--timeout SECONDS]... [--worktree[=BRANCH]]',
     );
   });
 
@@ -173,6 +183,7 @@ describe('formatUsage and formatVerbHelp', () => {
     expect(help).toMatch(/\n {6}--command CMD +agent command\n/);
     expect(help).toMatch(/\n {2}-n, --lines N +lines\n/);
     expect(help).toMatch(/\n {6}--after JOB +start after JOB \(may be given more than once\)\n/);
+    expect(help).toMatch(/\n {6}--worktree\[=BRANCH\] +own worktree\n/);
   });
 });
 

@@ -50,13 +50,17 @@ describe('chooseSession', () => {
 });
 
 describe('describeRemoval', () => {
-  const removal = (window: string | null, windowClosed: boolean): Removal => ({ dir: '/j/x', name: 'x', state: 'done', window, windowClosed });
+  const removal = (window: string | null, windowClosed: boolean, worktree: string | null = null, branch: string | null = null): Removal => ({
+    dir: '/j/x', name: 'x', state: 'done', window, windowClosed, worktree, branch,
+  });
   it.each([
     [removal(null, false), false, 'removed /j/x'],
     [removal(null, false), true, 'removed /j/x (done)'],
     [removal('@8', false), false, 'removed /j/x (window @8 left open)'],
     [removal('@8', false), true, 'removed /j/x (done, window @8 left open)'],
     [removal('@8', true), true, 'removed /j/x (done, window @8 closed)'],
+    [removal('@8', false, '/w/x', 'job/x'), false, 'removed /j/x (window @8 left open, worktree /w/x removed, branch job/x kept)'],
+    [removal(null, false, '/w/x', null), true, 'removed /j/x (done, worktree /w/x removed)'],
   ])('%j, with state %s -> %s', (given, withState, text) => {
     expect(describeRemoval(given, { withState })).toBe(text);
   });

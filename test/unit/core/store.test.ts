@@ -53,6 +53,9 @@ describe('readJobRecord', () => {
     const { dispatcherPid: _pid, ...withoutPid } = goodRecord;
     writeFileSync(paths.record, JSON.stringify(withoutPid));
     expect(readJobRecord(paths).ok).toBe(true);
+    const worktreeJob = { ...goodRecord, worktree: '/p/.claude-local/worktrees/api', branch: 'job/api' };
+    writeFileSync(paths.record, JSON.stringify(worktreeJob));
+    expect(readJobRecord(paths)).toEqual({ ok: true, record: worktreeJob });
   });
 
   // a reader must never meet a number where it expects text: each field is checked
@@ -74,6 +77,8 @@ describe('readJobRecord', () => {
     ['promptVia', 'stdin', 'job.json: "promptVia" is a string, not "argument" or "file"'],
     ['version', 2, 'job.json: "version" is a number, not 1'],
     ['dispatcherPid', 'me', 'job.json: "dispatcherPid" is a string, not a process id'],
+    ['worktree', 7, 'job.json: "worktree" is a number, not a string or null'],
+    ['branch', ['job/x'], 'job.json: "branch" is a list, not a string or null'],
   ])('a record whose %s is %j is not read: %s', (field, value, reason) => {
     const paths = workspacePaths(dir);
     writeFileSync(paths.record, JSON.stringify({ ...goodRecord, [field]: value }));

@@ -88,9 +88,11 @@ describe('filterJobs', () => {
     job('docs', { state: 'failed', exitCode: 2, note: 'README rewrite' }),
     job('api-client', { state: 'done', exitCode: 0 }),
     job('asker', { activity: 'waiting', waitingFor: 'permission' }),
+    job('isolated', { state: 'done', exitCode: 0, branch: 'job/isolated-work' }),
   ];
   it.each([
-    ['', ['api-server', 'docs', 'api-client', 'asker']],
+    ['', ['api-server', 'docs', 'api-client', 'asker', 'isolated']],
+    ['isolated-work', ['isolated']],
     ['waiting', ['asker']],
     ['permission', ['asker']],
     ['api', ['api-server', 'api-client']],
@@ -98,6 +100,7 @@ describe('filterJobs', () => {
     ['failed', ['docs']],
     ['router', ['api-server']],
     ['api done', ['api-client']],
+    ['done', ['api-client', 'isolated']],
     ['nothing-like-this', []],
     ['running', ['api-server', 'asker']],
   ])('%j', (query, names) => {
@@ -106,6 +109,11 @@ describe('filterJobs', () => {
 });
 
 describe('formatPickerRows', () => {
+  it("shows a worktree job's branch before its note", () => {
+    const rows = formatPickerRows([job('api', { branch: 'job/api', note: 'routes done' }), job('plain', { note: 'x' })], 80, NOW);
+    expect(rows).toEqual(['api    running     3m12s  job/api · routes done', 'plain  running     3m12s  x']);
+  });
+
   it('shows name, state (with the exit code of a failure), duration and the last note, aligned', () => {
     const rows = formatPickerRows(
       [
