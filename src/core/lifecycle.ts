@@ -13,7 +13,7 @@ import { fileErrorCodeInWords } from './file-errors.js';
 import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
 import { parseIdleAfter } from './options.js';
-import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
+import { isCorrupt, isEnded, isLive, isQueued, isRunning, type JobState } from './state.js';
 import {
   createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
   rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
@@ -26,6 +26,9 @@ export type DispatchRequest = {
   name: string;
   task: Buffer;
   command?: string | undefined;
+  // names of this project's jobs: to wait for (--after), whose notes the prompt names (--reads)
+  after?: string[];
+  reads?: string[];
   force: boolean;
   // the caller's session (a name or an id, "$3"): where the window goes when
   // @job-runner-session is not set
@@ -395,6 +398,8 @@ export type RemoveOptions = {
   // a job that has not ended (live, or unreadable) is passed over (null) instead of
   // refused (clean)
   skipUnended?: boolean;
+  // a queued job is removed as an ended one is (it has no window to stop)
+  queued?: boolean;
   // recount the status line after it (clean recounts once, after all)
   recount?: boolean;
 };
@@ -407,7 +412,7 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
   const removal = withNameLock('rm', dir, () => {
     forgetPanes(context);
     const job = viewJob(context, dir, { withNote: false });
-    if (!isEnded(job.state)) {
+    if (!isEnded(job.state) && !(options.queued && isQueued(job.state))) {
       if (options.skipUnended) return null;
       throw unendedRefusal(job);
     }

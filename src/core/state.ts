@@ -1,6 +1,6 @@
 // Job states and their reconciliation with tmux: tmux is the live truth, files the history.
 
-export type JobState = 'starting' | 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
+export type JobState = 'queued' | 'starting' | 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
 
 // What the job's wrapper wrote when the agent exited.
 export type ExitRecord = { jobId: string; exitCode: number; endedAt: string };
@@ -85,6 +85,11 @@ export function isLive(state: JobState): boolean {
   return state === 'running' || state === 'starting';
 }
 
+// A job that waits for its dependencies or a free slot: no window yet, neither live nor ended.
+export function isQueued(state: JobState): boolean {
+  return state === 'queued';
+}
+
 // A job that will not run again by itself: clean may remove it, a rerun may reuse its name.
 export function isEnded(state: JobState): boolean {
   return state === 'done' || state === 'failed' || state === 'killed' || state === 'lost';
@@ -116,7 +121,7 @@ export function isCorrupt(state: JobState): boolean {
 
 // The states a job.json may hold: written at dispatch and when the end is known. The
 // others are derived on every read; a record that names one (or anything else) is corrupt.
-const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['running', 'done', 'failed', 'killed']);
+const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['queued', 'running', 'done', 'failed', 'killed']);
 
 export function isRecordedState(value: unknown): value is JobState {
   return RECORDED_STATES.has(value);
