@@ -26,13 +26,20 @@ export type DispatchRequest = {
   name: string;
   task: Buffer;
   command?: string | undefined;
-  // names of this project's jobs: to wait for (--after), whose notes the prompt names (--reads)
-  after?: string[];
-  reads?: string[];
   force: boolean;
   // the caller's session (a name or an id, "$3"): where the window goes when
   // @job-runner-session is not set
   callerSession?: string | undefined;
+  // the jobs of this project it waits for: --after until each is done (or idle),
+  // --after-any until each has ended (or is idle), whatever the result
+  after?: readonly string[] | undefined;
+  afterAny?: readonly string[] | undefined;
+  // the jobs whose notes the prompt points to (--reads)
+  reads?: readonly string[] | undefined;
+  // queued even without dependencies or a parallel limit: it starts at the next pass
+  queue?: boolean | undefined;
+  // its own git worktree (--worktree[=BRANCH])
+  worktree?: { branch: string | null } | null | undefined;
 };
 
 export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow };
@@ -391,6 +398,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 export type RemoveOptions = {
+  // a queued job is removed as an ended one is (it has no window to stop)
+  queued?: boolean;
   // a live job is killed first; a workspace without a readable record is removed too
   force?: boolean;
   // the window of the removed job (ended: its shell) is closed as well
@@ -398,8 +407,6 @@ export type RemoveOptions = {
   // a job that has not ended (live, or unreadable) is passed over (null) instead of
   // refused (clean)
   skipUnended?: boolean;
-  // a queued job is removed as an ended one is (it has no window to stop)
-  queued?: boolean;
   // recount the status line after it (clean recounts once, after all)
   recount?: boolean;
 };

@@ -80,14 +80,16 @@ export function isRunning(state: JobState): boolean {
   return state === 'running';
 }
 
-// A job that has not ended yet: wait keeps waiting, rm and dispatch keep off.
-export function isLive(state: JobState): boolean {
-  return state === 'running' || state === 'starting';
-}
-
-// A job that waits for its dependencies or a free slot: no window yet, neither live nor ended.
+// A job that waits for its dependencies or a free slot: it has a workspace but no window
+// yet. Neither live nor ended: wait keeps waiting, rm and clean keep off, and it is never
+// lost (no window is expected).
 export function isQueued(state: JobState): boolean {
   return state === 'queued';
+}
+
+// A job whose agent runs or is about to (its window is there or on its way).
+export function isLive(state: JobState): boolean {
+  return state === 'running' || state === 'starting';
 }
 
 // A job that will not run again by itself: clean may remove it, a rerun may reuse its name.
