@@ -16,7 +16,7 @@ import {
 import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
 import { checkJobName } from './names.js';
 import { parseIdleAfter } from './options.js';
-import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
+import { isCorrupt, isEnded, isLive, isQueued, isRunning, type JobState } from './state.js';
 import {
   createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
   rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
@@ -33,8 +33,16 @@ export type DispatchRequest = {
   // the caller's session (a name or an id, "$3"): where the window goes when
   // @job-runner-session is not set
   callerSession?: string | undefined;
-  // run in a git worktree of its own (dispatch --worktree), on branch (null: job/NAME)
-  worktree?: { branch: string | null } | null;
+  // the jobs of this project it waits for: --after until each is done (or idle),
+  // --after-any until each has ended (or is idle), whatever the result
+  after?: readonly string[] | undefined;
+  afterAny?: readonly string[] | undefined;
+  // the jobs whose notes the prompt points to (--reads)
+  reads?: readonly string[] | undefined;
+  // queued even without dependencies or a parallel limit: it starts at the next pass
+  queue?: boolean | undefined;
+  // its own git worktree (--worktree[=BRANCH])
+  worktree?: { branch: string | null } | null | undefined;
 };
 
 export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow };
@@ -459,6 +467,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 export type RemoveOptions = {
+  // a queued job is removed as an ended one is (it has no window to stop)
+  queued?: boolean;
   // a live job is killed first; a workspace without a readable record is removed too
   force?: boolean;
   // the window of the removed job (ended: its shell) is closed as well
@@ -486,7 +496,7 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
   const removal = withNameLock('rm', dir, () => {
     forgetPanes(context);
     const job = viewJob(context, dir, { withNote: false });
-    if (!isEnded(job.state)) {
+    if (!isEnded(job.state) && !(options.queued && isQueued(job.state))) {
       if (options.skipUnended) return null;
       throw unendedRefusal(job);
     }

@@ -138,7 +138,7 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   version: [(value) => value === 1, '1'],
   id: [isString, 'a string'],
   name: [isString, 'a string'],
-  state: [isRecordedState, 'one of running, done, failed, killed'],
+  state: [isRecordedState, 'one of queued, running, done, failed, killed'],
   exitCode: [(value) => value === null || Number.isInteger(value), 'a whole number or null'],
   signal: [isStringOrNull, 'a string or null'],
   root: [isString, 'a string'],

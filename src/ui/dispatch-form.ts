@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import prompts from 'prompts';
+import prompts, { type PromptObject } from 'prompts';
 import { checkJobName, slugFromTask } from '../core/names.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { dispatchJob } from '../core/lifecycle.js';
@@ -10,6 +10,7 @@ import { isLive } from '../core/state.js';
 import { findProjectRoot, listJobNames } from '../core/store.js';
 import { findProgram, programProblem } from '../core/program.js';
 import { switchClientToWindow } from '../core/tmux.js';
+import { candidatesHint, completeName, namesProblem, parseNames } from './names-field.js';
 import { paneEnvironment, readPopupTarget, waitForKey } from './popup-io.js';
 
 // Why a name cannot be used now, or null when it can.
@@ -43,8 +44,8 @@ export function freeNameFromTask(context: Context, task: string): string {
 
 // Why the job could not start its agent, or null: it gets the environment the pane's shell
 // started with, and a PATH exported since is not in it.
-export function agentProblem(context: Context, panePid: number): string | null {
-  const check = findProgram(context.options.command, paneEnvironment(panePid), context.root);
+export function agentProblem(context: Context, command: string, panePid: number): string | null {
+  const check = findProgram(command, paneEnvironment(panePid), context.root);
   return programProblem(check, "the pane's shell's, as it started");
 }
 
@@ -62,6 +63,51 @@ function taskFromEditor(env: NodeJS.ProcessEnv): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// What of prompts' text question a names field reaches into: Tab (its "next") completes.
+type TextPromptState = { value: string; cursor: number; cursorOffset: number; msg: string; next(): void; render(): void; bell(): void };
+
+// A question for job names, several in one line: Tab completes the one before the cursor
+// and, when several names start so, lists them after the label; an unknown name is said
+// under the field before the form goes on.
+function namesQuestion(name: string, label: string, jobNames: readonly string[]): PromptObject {
+  let shown: { value: string; hint: string } | null = null;
+  return {
+    type: jobNames.length > 0 ? 'text' : null,
+    name,
+    message: label,
+    validate: (value: string) => namesProblem(parseNames(value), jobNames) ?? true,
+    onRender(this: TextPromptState) {
+      // the hint belongs to the value it was made for: typing takes it away
+      this.msg = shown && shown.hint && shown.value === this.value ? `${label} ${shown.hint}` : label;
+      this.next = () => {
+        const completion = completeName(this.value, this.cursor, jobNames);
+        if (completion.value === this.value && completion.candidates.length === 0) return this.bell();
+        this.value = completion.value;
+        this.cursor = completion.cursor;
+        this.cursorOffset = completion.cursor - completion.value.length;
+        const room = (process.stdout.columns || 80) - label.length - 6 - completion.value.length;
+        shown = { value: completion.value, hint: candidatesHint(completion.candidates, room) };
+        this.render();
+      };
+    },
+  };
+}
+
+// The project's job names to complete; none when its jobs folder cannot be read (the
+// dispatch says why).
+function projectJobNames(context: Context): string[] {
+  try {
+    return listJobNames(context.jobsDir);
+  } catch {
+    return [];
+  }
+}
+
+// prompts inserts keys it does not know (Ctrl-U...) as control characters
+function withoutControls(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
 }
 
 // The first question is drawn at once: tmux is asked for options and the calling pane
@@ -86,28 +132,48 @@ export async function runDispatchForm(cwd: string): Promise<number> {
   );
   if (cancelled) return 0;
   const answer = await prompts(
-    { type: 'text', name: 'task', message: `Task for ${context().options.command} (Enter on an empty line: write it in $EDITOR)` },
+    { type: 'text', name: 'task', message: 'Task (Enter on an empty line: write it in $EDITOR)' },
     { onCancel },
   );
   if (cancelled) return 0;
-  // prompts inserts keys it does not know (Ctrl-U...) as control characters
-  let task: string = (answer.task ?? '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  let task: string = withoutControls(answer.task ?? '');
   if (task.trim() === '') task = taskFromEditor(process.env);
   if (task.trim() === '') {
     process.stdout.write('empty task: nothing dispatched\n');
     return 0;
   }
+  // optional, each Enter when empty: the quick case stays name, task and a few Enters; with
+  // no job in the project there is nothing to name, and the name fields are not asked
+  const jobNames = projectJobNames(context());
+  const options = await prompts(
+    [
+      namesQuestion('after', 'After (jobs to wait for; Tab completes; empty: none)', jobNames),
+      namesQuestion('reads', 'Reads (jobs whose notes it reads first; empty: none)', jobNames),
+      {
+        type: 'text',
+        name: 'command',
+        message: 'Command (Enter: this one; Tab: edit it)',
+        initial: context().options.command,
+        validate: (value: string) => (withoutControls(value).trim() === '' ? 'the command is empty: type one, or Esc to cancel' : true),
+      },
+    ],
+    { onCancel },
+  );
+  if (cancelled) return 0;
+  const command = withoutControls(options.command ?? context().options.command).trim();
   const jobName = name === '' ? freeNameFromTask(context(), task) : (name as string);
   try {
     const target = readPopupTarget();
-    const problem = agentProblem(context(), target.panePid);
+    const problem = agentProblem(context(), command, target.panePid);
     if (problem) throw new Error(problem);
+    const after = parseNames(options.after ?? '');
+    const reads = parseNames(options.reads ?? '');
     const { window } = dispatchJob(
       context(),
-      { name: jobName, task: Buffer.from(task), force: false, callerSession: target.session },
+      { name: jobName, task: Buffer.from(task), command, after, reads, force: false, callerSession: target.session },
       paneEnvironment(target.panePid),
     );
-    if (context().options.focus === 'on') switchClientToWindow(context().socket, window.windowId, target.client);
+    if (context().options.focus === 'on' && window) switchClientToWindow(context().socket, window.windowId, target.client);
     return 0;
   } catch (error) {
     process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);

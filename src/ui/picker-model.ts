@@ -1,35 +1,57 @@
 // The picker's pure parts: order, filter, rows and the jobs that need the user.
 import { clip, formatDuration, formatExit, printable } from '../core/format.js';
 import { jobRunTime, newestFirst, type JobView } from '../core/jobs.js';
-import { isCorrupt, isLive } from '../core/state.js';
+import { isCorrupt, isLive, isQueued } from '../core/state.js';
 
 // A job as the picker holds it: name and age at hand, the rest parsed when shown (a
 // picker over 1,000 jobs draws 40 of them); one from the index is known to have ended.
 export type PickerJob = { readonly name: string; readonly createdAt: string; readonly local: boolean; readonly indexed: boolean; view(): JobView };
 
+// What the queue adds to a job's view (optional: a record from before it has none).
+export type QueueFacts = { queuedReason?: string | null; reason?: string | null };
+
+function queueFacts(job: JobView): { queuedReason: string | null; reason: string | null } {
+  const facts = job as JobView & QueueFacts;
+  return { queuedReason: isQueued(job.state) ? (facts.queuedReason ?? null) : null, reason: facts.reason ?? null };
+}
+
 // Where a job goes in the picker: those that need the user first.
 const WAITING = 0;
 const IDLE = 1;
 const LIVE = 2;
-const OTHER = 3;
+const QUEUED = 3;
+const OTHER = 4;
 
 function rankOf(job: PickerJob): number {
   if (job.indexed) return OTHER;
   const view = job.view();
   if (view.activity === 'waiting') return WAITING;
   if (view.activity === 'idle') return IDLE;
+  if (isQueued(view.state)) return QUEUED;
   return isLive(view.state) ? LIVE : OTHER;
 }
 
 // Waiting jobs, then idle ones, each the longest in it first: the one that has waited the
 // longest has lost the most time, and the next key (scripts/next-job.sh) goes through them
 // in this order too, so Tab, g and the next key agree with the rows. Then the running
-// jobs and then the rest, each as before: this project's first, newest first.
+// jobs, then the queued ones (what runs next, below what runs now: the oldest first, the
+// order the queue starts them in), then the rest; each this project's first, and the
+// running and ended ones newest first, as before.
 export function orderForPicker<T extends PickerJob>(jobs: readonly T[]): T[] {
   const ranked = jobs.map((job) => ({ job, rank: rankOf(job) }));
   const needing = ranked.filter(({ rank }) => rank <= IDLE).sort((a, b) => a.rank - b.rank || longestFirst(a.job.view(), b.job.view()));
-  const rest = (rank: number, local: boolean) => ranked.filter((entry) => entry.rank === rank && entry.job.local === local).map(({ job }) => job).sort(newestFirst);
-  return [...needing.map(({ job }) => job), ...rest(LIVE, true), ...rest(LIVE, false), ...rest(OTHER, true), ...rest(OTHER, false)];
+  const rest = (rank: number, local: boolean) => ranked.filter((entry) => entry.rank === rank && entry.job.local === local).map(({ job }) => job);
+  const newest = (rank: number, local: boolean) => rest(rank, local).sort(newestFirst);
+  const oldest = (local: boolean) => rest(QUEUED, local).sort(oldestFirst);
+  return [
+    ...needing.map(({ job }) => job), ...newest(LIVE, true), ...newest(LIVE, false),
+    ...oldest(true), ...oldest(false), ...newest(OTHER, true), ...newest(OTHER, false),
+  ];
+}
+
+// As the queue starts them: by creation time, then by name.
+function oldestFirst(a: PickerJob, b: PickerJob): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 // Oldest activity first, then by window (@3 before @12), as next-job.sh sorts them.
@@ -69,13 +91,15 @@ export function stateLabel(job: JobView): string {
   return job.activity === 'waiting' && job.waitingFor ? `waiting ${job.waitingFor}` : job.activity;
 }
 
-// Keeps the jobs whose name, state, activity, branch or last note contain every word of the query (any case).
+// Keeps the jobs whose name, state, activity, branch, last note or what they wait for (or
+// failed by) contain every word of the query (any case).
 export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: string): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...jobs];
   return jobs.filter((listed) => {
     const job = listed.view();
-    const text = `${job.name} ${job.state} ${stateLabel(job)} ${job.branch ?? ''} ${job.note ?? ''}`.toLowerCase();
+    const { queuedReason, reason } = queueFacts(job);
+    const text = `${job.name} ${job.state} ${stateLabel(job)} ${job.branch ?? ''} ${queuedReason ?? ''} ${reason ?? ''} ${job.note ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
 }
@@ -83,7 +107,9 @@ export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: strin
 // One line per job: "name  state  duration  last notes line", cut to the width. An ended
 // job's exit code follows its state as list shows it ("killed 143 (SIGTERM)"); a running
 // job with an activity shows it and how long it has been in it, and what a waiting one
-// waits on before its note (a worktree job's branch first); every field is made printable, as list does.
+// waits on before its note (a worktree job's branch first); a queued job how long it has
+// waited and what for, a job that never started why (a dependency that failed); every
+// field is made printable, as list does.
 export function formatPickerRows(jobs: readonly PickerJob[], width: number, now: number, first = 0, count = jobs.length): string[] {
   // the name column fits every job, not just the rows on screen, so it does not jump
   let nameWidth = 4;
@@ -91,8 +117,11 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   const rows = jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
     const exit = job.exitCode !== null && job.exitCode !== 0 ? ` ${formatExit(job.exitCode, job.signal)}` : '';
-    const note = isCorrupt(job.state) ? (job.problem ?? '') : [job.branch, job.waitingDetail, job.note].filter(Boolean).join(' · ');
-    const time = job.activity && job.activitySince ? formatDuration(now - Date.parse(job.activitySince)) : jobRunTime(job, now);
+    const { queuedReason, reason } = queueFacts(job);
+    const note = isCorrupt(job.state) ? (job.problem ?? '') : [job.branch, job.waitingDetail, queuedReason, reason, job.note].filter(Boolean).join(' · ');
+    const time = job.activity && job.activitySince
+      ? formatDuration(now - Date.parse(job.activitySince))
+      : isQueued(job.state) ? formatDuration(now - Date.parse(job.createdAt)) : jobRunTime(job, now);
     return { job, state: printable(stateLabel(job)) + exit, time, note: printable(note) };
   });
   let stateWidth = 9;

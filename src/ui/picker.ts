@@ -3,10 +3,10 @@ import { relative } from 'node:path';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { clip, printable } from '../core/format.js';
 import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
-import { isLive, isRunning } from '../core/state.js';
+import { isLive, isQueued, isRunning } from '../core/state.js';
 import { listArtifactFiles, readTaskFile, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
-import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp } from './picker-model.js';
+import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type QueueFacts } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
 
 const FOOTER = 'enter go · tab next waiting · g go to the next · l log · t transcript · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
@@ -161,6 +161,11 @@ class Picker {
     this.filtering = false;
     const job = this.current();
     if (!job) return this.render();
+    if (isQueued(job.state)) {
+      const waitsFor = (job as JobView & QueueFacts).queuedReason;
+      this.message = `${job.name} is queued${waitsFor ? ` (${waitsFor})` : ''}: it has no window until it starts`;
+      return this.render();
+    }
     if (!job.window) {
       this.message = `${job.name} has no window (${job.state}): l shows its log`;
       return this.render();
@@ -189,6 +194,10 @@ class Picker {
       case 'a':
         return this.showInPager(['-'], listArtifacts(paths));
       case 'k':
+        if (isQueued(job.state)) {
+          this.confirm = { question: `kill ${job.name}? (queued: it will not start)`, action: async () => `${job.name}: ${(await killJob(this.context, job)).state}` };
+          return;
+        }
         if (!isRunning(job.state)) {
           this.message = `${job.name} is not running (${job.state})`;
           return;
@@ -200,6 +209,10 @@ class Picker {
           this.message = `${job.name} is running: kill it first (k)`;
           return;
         }
+        if (isQueued(job.state)) {
+          this.message = `${job.name} is queued and has not run yet`;
+          return;
+        }
         void this.act(() => this.rerun(job));
         return;
       case 'd':
@@ -207,7 +220,10 @@ class Picker {
           this.message = `${job.name} is running: kill it first (k), then remove it`;
           return;
         }
-        this.confirm = { question: `remove ${job.name} and its log, notes and artifacts?`, action: () => describeRemoval(removeEndedJob(this.context, job.dir)!) };
+        this.confirm = {
+          question: `remove ${job.name} and its log, notes and artifacts?`,
+          action: () => describeRemoval(removeEndedJob(this.context, job.dir, { queued: true })!),
+        };
         return;
       default:
         this.message = `unknown key; ${FOOTER}`;

@@ -100,6 +100,8 @@ SH
   wait_until screen_shows "Task"
   type_text "a task"
   press Enter
+  wait_until screen_shows "Command (Enter: this one"
+  press Enter
   wait_until test -f "$(workspace elsewhere)/job.json"
   wait_until bash -c "tmux list-windows -t side -F '#{window_name}' 2>/dev/null | grep -qx elsewhere"
   run tmux list-windows -t main -F '#{window_name}'

@@ -28,6 +28,12 @@ open_dispatch_popup() {
   wait_until screen_shows "Job name"
 }
 
+# Takes the default of the last question, the command (no job yet: after and reads are not asked).
+accept_command() {
+  wait_until screen_shows "Command (Enter: this one"
+  press Enter
+}
+
 @test "prefix+J: type a name and a task, Enter: the window and workspace exist, and the client stays put" {
   before=$(client_window)
   open_dispatch_popup
@@ -37,6 +43,7 @@ open_dispatch_popup() {
   wait_until screen_shows "Task"
   type_text 'Build the "REST" API; $(not run)'
   press Enter
+  accept_command
   wait_until test -f "$(workspace api-server)/job.json"
   wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Job name'"
   assert_equal "$(cat "$(workspace api-server)/task.md")" 'Build the "REST" API; $(not run)'
@@ -65,6 +72,7 @@ open_dispatch_popup() {
   refute screen_shows "extra certs"
   type_text "print the variable"
   press Enter
+  accept_command
   wait_until test -f "$(workspace ca-check)/artifacts/env.txt"
   assert_equal "$(cat "$(workspace ca-check)/artifacts/env.txt")" "$ca"
   press C-b L
@@ -93,11 +101,12 @@ open_dispatch_popup() {
   wait_until screen_shows "Task"
   type_text "Fix the login bug, please"
   press Enter
+  accept_command
   wait_until test -f "$(workspace fix-the-login-bug)/job.json"
   wait_until bash -c "[ \"\$(tmux list-clients -F '#{window_name}')\" = fix-the-login-bug ]"
 }
 
-@test "Esc in the dispatch popup creates nothing" {
+@test "Esc in the dispatch popup creates nothing, at any question" {
   before=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
   open_dispatch_popup
   type_text "half-typed"
@@ -110,6 +119,18 @@ open_dispatch_popup() {
   wait_until screen_shows "Task"
   press Escape
   wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Task'"
+  # and at the command, its default taken up to edit
+  open_dispatch_popup
+  type_text "named"
+  press Enter
+  wait_until screen_shows "Task"
+  type_text "a task"
+  press Enter
+  wait_until screen_shows "Command (Enter: this one"
+  press Tab
+  type_text " --more"
+  press Escape
+  wait_until bash -c "! tmux -L '$OUTER' capture-pane -p | grep -q 'Command ('"
   after=$(tree_of "$BATS_TEST_TMPDIR"; tmux list-windows -a -F '#{window_id}')
   assert_equal "$after" "$before"
 }
@@ -208,6 +229,7 @@ shell_screen() { tmux capture-pane -p -t "$(client_window)"; }
   wait_until screen_shows "Task"
   type_text "do the thing"
   press Enter
+  accept_command
   wait_until screen_shows "press any key to close"
   # the message wraps in the popup: read it as one line
   message=$(screen | sed -e 's/^[^│]*│//' -e 's/│[^│]*$//' -e 's/ *$//' | tr -d '\n')

@@ -53,6 +53,8 @@ CONF
   wait_until screen_shows "Task"
   type_text "a task from the popup"
   press Enter
+  wait_until screen_shows "Command (Enter: this one"
+  press Enter
   wait_until test -f "$(workspace via-tpm)/job.json"
   # the status line the person looks at says one job runs
   wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -q 'jobs: 1'"

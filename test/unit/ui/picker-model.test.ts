@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/core/jobs.js';
 import {
-  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob,
+  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob, type QueueFacts,
 } from '../../../src/ui/picker-model.js';
 
 // a job as the picker holds it; "local" (in this project's jobs folder) when its root is /here
-const job = (name: string, overrides: Partial<JobView> = {}): PickerJob => {
+const job = (name: string, overrides: Partial<JobView & QueueFacts> = {}): PickerJob => {
   const view = viewOf(name, overrides);
   return { name, createdAt: view.createdAt, local: view.root === '/here', indexed: false, view: () => view };
 };
 
-const viewOf = (name: string, overrides: Partial<JobView> = {}): JobView =>
+const viewOf = (name: string, overrides: Partial<JobView & QueueFacts> = {}): JobView =>
   ({
     version: 1, id: name, name, state: 'running', exitCode: null, signal: null, root: '/here', dir: `/here/.claude-local/jobs/${name}`,
     command: 'claude', task: 't', promptVia: 'argument', socket: '/s', createdAt: '2026-01-01T00:00:00.000Z',
@@ -46,6 +46,70 @@ describe('orderForPicker', () => {
     expect(orderForPicker(jobs).map((j) => j.name)).toEqual([
       'waiting-early-w3', 'waiting-early-w12', 'waiting-late', 'idle-early', 'idle-late', 'running-no-activity', 'working', 'lost', 'done-new',
     ]);
+  });
+});
+
+describe('queued jobs in the picker', () => {
+  const queued = (name: string, createdAt: string, overrides: Partial<JobView & QueueFacts> = {}) =>
+    job(name, { state: 'queued', startedAt: null, window: null, pane: null, session: null, createdAt, queuedReason: 'after backend', ...overrides });
+
+  it('come after the waiting, idle and working jobs and before the ended ones, oldest first (the order they start in), this project first', () => {
+    const jobs = [
+      job('done-new', { state: 'done', exitCode: 0, createdAt: '2026-01-09T00:00:00.000Z' }),
+      queued('q-new', '2026-01-03T00:00:00.000Z'),
+      job('working', { activity: 'working', activitySince: '2026-01-01T00:00:00.000Z' }),
+      queued('q-elsewhere', '2026-01-01T00:00:00.000Z', { root: '/other' }),
+      queued('q-old', '2026-01-02T00:00:00.000Z'),
+      job('idle', { activity: 'idle', activitySince: '2026-01-01T00:00:00.000Z' }),
+      queued('q-old-b', '2026-01-02T00:00:00.000Z'),
+      job('failed-dep', { state: 'failed', startedAt: null, reason: 'dependency backend failed', createdAt: '2026-01-04T00:00:00.000Z' }),
+    ];
+    expect(orderForPicker(jobs).map((j) => j.name)).toEqual(['idle', 'working', 'q-old', 'q-old-b', 'q-new', 'q-elsewhere', 'done-new', 'failed-dep']);
+  });
+
+  it('are not jobs that need the user: Tab and g pass them by', () => {
+    const jobs = [queued('q', '2026-01-01T00:00:00.000Z'), job('i1', { activity: 'idle', window: '@3' })];
+    expect(nextNeedingYou(jobs, 0)?.name).toBe('i1');
+    expect(nextJobToGoTo([queued('q', '2026-01-01T00:00:00.000Z')], '@9')).toBeNull();
+  });
+
+  it('show what they wait for, and how long they have waited; a job failed by a dependency shows why', () => {
+    const rows = formatPickerRows(
+      [
+        queued('frontend', '2026-01-01T00:01:12.000Z', { queuedReason: 'after backend, schema', note: 'plan: wait' }),
+        queued('tests', '2026-01-01T00:03:00.000Z', { queuedReason: 'waiting for a free slot (2 of 2 in use)' }),
+        // a record from before the queue fields: nothing to say, nothing thrown
+        job('bare', { state: 'queued', startedAt: null, createdAt: '2026-01-01T00:03:10.000Z' }),
+        job('docs', { state: 'failed', startedAt: null, endedAt: '2026-01-01T00:02:00.000Z', reason: 'dependency backend failed' }),
+      ],
+      80,
+      NOW,
+    );
+    expect(rows).toEqual([
+      'frontend  queued      2m00s  after backend, schema · plan: wait',
+      'tests     queued        12s  waiting for a free slot (2 of 2 in use)',
+      'bare      queued         2s  ',
+      'docs      failed          -  dependency backend failed',
+    ]);
+  });
+
+  it('draw no escape sequence of a reason', () => {
+    const rows = formatPickerRows([queued('q', '2026-01-01T00:03:00.000Z', { queuedReason: 'after \x1b[2Jbackend' })], 80, NOW);
+    expect(rows).toEqual(['q     queued        12s  after backend']);
+  });
+
+  it.each([
+    ['backend', ['frontend', 'docs']],
+    ['slot', ['tests']],
+    ['queued', ['frontend', 'tests']],
+  ])('are found by what they wait for: %j', (query, names) => {
+    const jobs = [
+      queued('frontend', '2026-01-01T00:00:00.000Z'),
+      queued('tests', '2026-01-01T00:00:00.000Z', { queuedReason: 'waiting for a free slot (2 of 2 in use)' }),
+      job('docs', { state: 'failed', reason: 'dependency backend failed' }),
+      job('other'),
+    ];
+    expect(filterJobs(jobs, query).map((j) => j.name)).toEqual(names);
   });
 });
 
