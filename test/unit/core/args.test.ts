@@ -8,6 +8,7 @@ import { VERBS } from '../../../src/verbs.js';
 import * as attach from '../../../src/commands/attach.js';
 import * as clean from '../../../src/commands/clean.js';
 import * as demo from '../../../src/commands/demo.js';
+import * as installSkill from '../../../src/commands/install-skill.js';
 import * as dispatch from '../../../src/commands/dispatch.js';
 import * as finish from '../../../src/commands/finish.js';
 import * as kill from '../../../src/commands/kill.js';
@@ -22,7 +23,7 @@ import * as turn from '../../../src/commands/turn.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, resume, rm, clean, demo, finish, turn].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, resume, rm, clean, demo, installSkill, finish, turn].map(
   (module) => module.verb.spec,
 );
 
