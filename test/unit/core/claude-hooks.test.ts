@@ -131,7 +131,9 @@ describe('hook commands', () => {
     } catch {
       // no call
     }
-    return recorded.filter((line) => !line.startsWith('turn '));
+    // the Stop hook's `_turn` runs in the background: its line may come at any time, and
+    // the file it creates may be read before its line is in it (empty)
+    return recorded.filter((line) => line !== '' && !line.startsWith('turn '));
   }
 
   const words = (change: ActivityChange) => [change.activity, change.waitingFor, change.detail].filter(Boolean).join(' ');
