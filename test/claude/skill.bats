@@ -146,22 +146,11 @@ bash_commands_seen() {
 }
 
 @test "the plugin installs from the repository's path into a private config dir, and a session is offered its skill" {
-  marketplace=$(json_field "$PLUGIN_ROOT/.claude-plugin/marketplace.json" .name)
-  plugin=$(json_field "$PLUGIN_ROOT/.claude-plugin/plugin.json" .name)
-  run "$CLAUDE" plugin marketplace add "$PLUGIN_ROOT"
-  assert_success
+  install_plugin
   run "$CLAUDE" plugin marketplace list
   assert_success
   assert_output --partial "$marketplace"
-  # Claude Code runs `npm ci` in its copy of a plugin whose root holds a package.json and a
-  # lockfile (the repository's does): offline here, so that it fails at once and reaches
-  # no registry. The install goes on without it: the skill needs no node_modules.
-  run env npm_config_offline=true "$CLAUDE" plugin install "$plugin@$marketplace"
-  assert_success
-  "$CLAUDE" plugin list --json >"$BATS_TEST_TMPDIR/list.json"
-  id="$plugin@$marketplace"
-  assert_equal "$(json_field "$BATS_TEST_TMPDIR/list.json" ".find((p) => p.id === '$id').enabled")" true
-  copy=$(json_field "$BATS_TEST_TMPDIR/list.json" ".find((p) => p.id === '$id').installPath")
+  assert_equal "$(json_field "$BATS_TEST_TMPDIR/list.json" ".find((p) => p.id === '$plugin@$marketplace').enabled")" true
   [[ $copy == "$CLAUDE_CONFIG_DIR"/* ]]
   cmp "$copy/skills/$SKILL/SKILL.md" "$PLUGIN_ROOT/skills/$SKILL/SKILL.md"
   # nothing of the user's configuration was touched
@@ -174,20 +163,34 @@ bash_commands_seen() {
   mock_saw_skill_listed "$plugin:$SKILL" "$description"
 }
 
-# Needs the queue part (--after), the rerun part (--reads, {reads} in the prompt) and the
-# skill part (install-skill, SKILL.md): until they are merged, the dispatch with --after fails.
-@test "a Claude Code session given the installed skill dispatches a backend, a frontend after it and a test job after both, waits, and they run in order" {
-  install_skill
-  skill_file="$CLAUDE_CONFIG_DIR/skills/$SKILL/SKILL.md"
-  [ -f "$skill_file" ]
+# Installs the plugin from $PLUGIN_ROOT's marketplace into the private config dir; sets
+# $plugin, $marketplace and $copy (where Claude Code put its copy of the plugin).
+install_plugin() {
+  marketplace=$(json_field "$PLUGIN_ROOT/.claude-plugin/marketplace.json" .name)
+  plugin=$(json_field "$PLUGIN_ROOT/.claude-plugin/plugin.json" .name)
+  "$CLAUDE" plugin marketplace add "$PLUGIN_ROOT"
+  # Claude Code runs `npm ci` in its copy of a plugin whose root holds a package.json and a
+  # lockfile (the repository's does): offline here, so that it fails at once and reaches
+  # no registry. The install goes on without it: the skill needs no node_modules.
+  npm_config_offline=true "$CLAUDE" plugin install "$plugin@$marketplace"
+  "$CLAUDE" plugin list --json >"$BATS_TEST_TMPDIR/list.json"
+  copy=$(json_field "$BATS_TEST_TMPDIR/list.json" ".find((p) => p.id === '$plugin@$marketplace').installPath")
+}
+
+# A Claude Code job whose mock model uses the skill listed as LISTED (SKILL_FILE: its
+# text) fans out a backend, a frontend after it and a test job after both, with the CLI
+# and the flags the skill's text gives, and waits: they end done, in order, their prompts
+# naming the notes they read. CLI...: the paths of the CLI the skill may name.
+fan_out_with_skill() {
+  local listed=$1 skill_file=$2
+  shift 2
   # the session may load the skill (one with allowed-tools asks first) and its Bash tool
   # run the CLI without asking: no permission dialog in the way
-  cli=$(realpath "$JR")
   node -e '
     const [file, skill, ...clis] = process.argv.slice(1);
     const settings = JSON.parse(require("fs").readFileSync(file, "utf8"));
     settings.permissions.allow = [`Skill(${skill})`, ...[...new Set(clis)].map((cli) => `Bash(${cli}:*)`)];
-    require("fs").writeFileSync(file, JSON.stringify(settings));' "$CLAUDE_CONFIG_DIR/settings.json" "$SKILL" "$JR" "$cli"
+    require("fs").writeFileSync(file, JSON.stringify(settings));' "$CLAUDE_CONFIG_DIR/settings.json" "$listed" "$@"
 
   # what the user asks, in words and in the lines the mock model reads (mock-api.mjs):
   # the jobs come from the prompt, how to run them from the skill's text
@@ -204,11 +207,11 @@ MOCK-AGENT: $AGENT argv"
   WAIT_SECONDS=120 wait_until eval 'pane_shows "MOCK-SKILL-DONE" || pane_shows "MOCK-SKILL-FAILED"'
   run pane_shows MOCK-SKILL-DONE
   assert_success
-  # the mock was offered the skill, loaded it, then ran what it read there: the CLI of the
-  # installed skill, each job, then wait
-  mock_saw_skill_listed "$SKILL" "$(skill_description "$skill_file")"
+  # the mock was offered the skill, loaded it, then ran what it read there: the CLI the
+  # skill names, each job, then wait
+  mock_saw_skill_listed "$listed" "$(skill_description "$skill_file")"
   run bash_commands_seen
-  assert_line --index 0 "(Skill {\"skill\":\"$SKILL\"})"
+  assert_line --index 0 "(Skill {\"skill\":\"$listed\"})"
   assert_line --index 1 --regexp "^[^ ]*job-runner[\"']? dispatch 'backend' "
   assert_line --index 2 --regexp " dispatch 'frontend' .* --after 'backend' --reads 'backend' "
   assert_line --index 3 --regexp " dispatch 'tests' .* --after 'frontend' --reads 'backend' --reads 'frontend' "
@@ -218,16 +221,34 @@ MOCK-AGENT: $AGENT argv"
     assert_equal "$(job_field "$job" state)" done
   done
   # in order: each started once the one it runs after had ended
-  started_after_end() {
-    node -e 'const [a, b] = process.argv.slice(1); process.exit(Date.parse(a) >= Date.parse(b) ? 0 : 1)' \
-      "$(job_field "$1" startedAt)" "$(job_field "$2" endedAt)"
-  }
   started_after_end frontend backend
   started_after_end tests frontend
-  # the prompts named the notes of the jobs they read
+  # the prompts named the notes of the jobs they read, and only those
   grep -qF "$(workspace backend)/notes.md" "$(workspace frontend)/artifacts/argv.bin"
   grep -qF "$(workspace backend)/notes.md" "$(workspace tests)/artifacts/argv.bin"
   grep -qF "$(workspace frontend)/notes.md" "$(workspace tests)/artifacts/argv.bin"
-  # backend reads nothing
-  ! grep -F "$(workspace frontend)/notes.md" "$(workspace backend)/artifacts/argv.bin"
+  run grep -F "$(workspace frontend)/notes.md" "$(workspace backend)/artifacts/argv.bin"
+  assert_failure
+}
+
+# Succeeds when job A started at or after job B had ended (list --json's times).
+started_after_end() {
+  node -e 'const [a, b] = process.argv.slice(1); process.exit(Date.parse(a) >= Date.parse(b) ? 0 : 1)' \
+    "$(job_field "$1" startedAt)" "$(job_field "$2" endedAt)"
+}
+
+# These need the queue part (--after), the rerun part (--reads, {reads} in the prompt) and
+# the skill part (install-skill, SKILL.md, the plugin): until they are merged, the dispatch
+# with --after fails.
+@test "a Claude Code session given the skill install-skill wrote dispatches a backend, a frontend after it and a test job after both, waits, and they run in order" {
+  install_skill
+  skill_file="$CLAUDE_CONFIG_DIR/skills/$SKILL/SKILL.md"
+  [ -f "$skill_file" ]
+  fan_out_with_skill "$SKILL" "$skill_file" "$JR" "$(realpath "$JR")"
+}
+
+@test "a Claude Code session given the installed plugin's skill dispatches a backend, a frontend after it and a test job after both, waits, and they run in order" {
+  install_plugin
+  # the skill names the CLI in the plugin's copy
+  fan_out_with_skill "$plugin:$SKILL" "$copy/skills/$SKILL/SKILL.md" "$copy/scripts/job-runner"
 }
