@@ -7,7 +7,8 @@ load helpers
 
 # The skill part's files (skills/, .claude-plugin/) are not in this branch yet: the tests
 # run against stand-ins written into each test's folder (write_standin_plugin below). At
-# merge this line becomes PLUGIN_ROOT=$ROOT, and install_skill runs the real install-skill.
+# merge this line becomes PLUGIN_ROOT=$ROOT (install_skill then runs the real install-skill,
+# and write_standin_plugin with install_skill's other branch can go).
 PLUGIN_ROOT=
 SKILL=tmux-job-runner
 
@@ -55,7 +56,7 @@ SKILLMD
 }
 
 # Installs the skill as `job-runner install-skill` does (the skill part's verb: the skill
-# under \$CLAUDE_CONFIG_DIR/skills/ with the CLI's absolute path), from the stand-in until
+# under $CLAUDE_CONFIG_DIR/skills/ with the CLI's absolute path), from the stand-in until
 # the real files are there.
 install_skill() {
   if [ "$PLUGIN_ROOT" = "$ROOT" ]; then
