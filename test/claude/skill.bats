@@ -5,76 +5,15 @@
 # Needs Claude Code as test/claude/helpers.bash says (skipped without it).
 load helpers
 
-# The skill part's files (skills/, .claude-plugin/) are not in this branch yet: the tests
-# run against stand-ins written into each test's folder (write_standin_plugin below). At
-# merge this line becomes PLUGIN_ROOT=$ROOT (install_skill then runs the real install-skill,
-# and write_standin_plugin with install_skill's other branch can go).
-PLUGIN_ROOT=
+# The plugin is the repository itself: its manifests and skills/ (the plugin root).
+PLUGIN_ROOT=$ROOT
 SKILL=tmux-job-runner
 
-# Stand-ins for the skill part's files, as the contract describes them: a plugin whose
-# marketplace has one entry with source "./" and no hooks, and its skill, whose examples
-# run the command word `job-runner`, which its text names by the plugin's path. With a
-# second argument, the skill as install-skill writes it: the examples run that CLI.
-# Never product files.
-write_standin_plugin() {
-  local dir=$1 cli=${2:-job-runner} root=${2:+$ROOT}
-  root=${root:-'${CLAUDE_PLUGIN_ROOT}'}
-  mkdir -p "$dir/.claude-plugin" "$dir/skills/$SKILL"
-  cat >"$dir/.claude-plugin/plugin.json" <<'JSON'
-{"name": "tmux-job-runner", "description": "Run agents as background jobs in tmux windows, in order, reading each other's notes", "version": "0.1.0", "author": {"name": "tmux-job-runner"}, "license": "MIT"}
-JSON
-  cat >"$dir/.claude-plugin/marketplace.json" <<'JSON'
-{"name": "tmux-job-runner", "description": "The tmux-job-runner plugin", "owner": {"name": "tmux-job-runner"}, "plugins": [{"name": "tmux-job-runner", "source": "./", "description": "Run agents as background jobs in tmux windows"}]}
-JSON
-  cat >"$dir/skills/$SKILL/SKILL.md" <<SKILLMD
----
-name: $SKILL
-description: Split work into background jobs in tmux windows that run in order and read each other's notes. Use when a task has parts that separate agents can do.
-allowed-tools: Bash($root/scripts/job-runner:*)
----
-# Jobs in tmux
+# Installs the skill as a user without plugins does: the skill under
+# $CLAUDE_CONFIG_DIR/skills/ with the CLI's absolute path.
+install_skill() { "$JR" install-skill; }
 
-\`job-runner\` below is \`$root/scripts/job-runner\`: run it by that path.
-
-Dispatch a job; it prints the job's workspace. \`--command CMD\` runs CMD instead of the
-default agent, \`--after JOB\` starts it once JOB has finished, \`--reads JOB\` gives it
-JOB's notes to read first:
-
-\`\`\`sh
-$cli dispatch backend "Build the REST API; document it in your notes" --command claude
-$cli dispatch frontend "Build the UI on that API" --after backend --reads backend
-\`\`\`
-
-Wait until they are done or idle, then read their notes:
-
-\`\`\`sh
-$cli wait backend frontend --for idle --timeout 600
-$cli notes backend
-\`\`\`
-SKILLMD
-}
-
-# Installs the skill as `job-runner install-skill` does (the skill part's verb: the skill
-# under $CLAUDE_CONFIG_DIR/skills/ with the CLI's absolute path), from the stand-in until
-# the real files are there.
-install_skill() {
-  if [ "$PLUGIN_ROOT" = "$ROOT" ]; then
-    "$JR" install-skill
-  else
-    write_standin_plugin "$BATS_TEST_TMPDIR/standin-skill" "$JR"
-    mkdir -p "$CLAUDE_CONFIG_DIR/skills"
-    cp -r "$BATS_TEST_TMPDIR/standin-skill/skills/$SKILL" "$CLAUDE_CONFIG_DIR/skills/"
-  fi
-}
-
-setup() {
-  setup_claude
-  if [ -z "$PLUGIN_ROOT" ]; then
-    PLUGIN_ROOT="$BATS_TEST_TMPDIR/plugin"
-    write_standin_plugin "$PLUGIN_ROOT"
-  fi
-}
+setup() { setup_claude; }
 
 # A field of a JSON file, by a JavaScript path (`.plugins[0].name`).
 json_field() { node -e 'console.log(eval("(j) => j" + process.argv[2])(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))))' "$1" "$2"; }
