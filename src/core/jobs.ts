@@ -56,7 +56,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
 
-export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote'> & {
+export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'reads'> & {
   state: JobState;
   window: string | null;
   pane: string | null;
@@ -76,6 +76,8 @@ export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activit
   agent: string | null;
   // why no hooks tell the job's activity
   activityNote: string | null;
+  // the jobs named by dispatch --reads (none for a record from before them)
+  reads: string[];
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
@@ -164,6 +166,7 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     sessionId: (withNote ? firstLineOf(paths.sessionId) : null) ?? record.sessionId ?? null,
     agent: record.agent ?? null,
     activityNote: record.activityNote ?? null,
+    reads: record.reads ?? [],
   };
 }
 
@@ -253,7 +256,7 @@ function corruptView(dir: string, problem: string): JobView {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
-    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null,
+    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, reads: [],
   };
 }
 
@@ -437,6 +440,7 @@ export function jobJson(job: JobView): Record<string, unknown> {
     sessionId: job.sessionId,
     agent: job.agent,
     activityNote: job.activityNote,
+    reads: job.reads,
     id: job.id,
     socket: job.socket,
     ...(job.problem ? { problem: job.problem } : {}),

@@ -36,6 +36,8 @@ export type JobRecord = {
   sessionId?: string | null;
   // why no hooks tell this job's activity (tmux alone does), when they cannot
   activityNote?: string | null;
+  // the jobs whose notes, replies and files the prompt names (dispatch --reads); absent in older records
+  reads?: string[];
 };
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
@@ -128,6 +130,7 @@ const RECORD_MAX_BYTES = 256 * 1024 * 1024;
 const isString = (value: unknown) => typeof value === 'string';
 const isStringOrNull = (value: unknown) => value === null || typeof value === 'string';
 const isOptionalString = (value: unknown) => value === undefined || isStringOrNull(value);
+const isOptionalNameList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every(isString));
 
 // What each field of job.json must hold; anything else makes the job corrupt, so that no
 // reader (list, show, the picker) meets a number where it expects text.
@@ -151,6 +154,7 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   agent: [isOptionalString, 'a string or null'],
   sessionId: [isOptionalString, 'a string or null'],
   activityNote: [isOptionalString, 'a string or null'],
+  reads: [isOptionalNameList, 'a list of job names'],
 };
 
 // Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.

@@ -53,6 +53,10 @@ describe('readJobRecord', () => {
     const { dispatcherPid: _pid, ...withoutPid } = goodRecord;
     writeFileSync(paths.record, JSON.stringify(withoutPid));
     expect(readJobRecord(paths).ok).toBe(true);
+    // a record of a version before --reads has none; a newer one names them
+    const reading = { ...goodRecord, reads: ['backend', 'frontend'] };
+    writeFileSync(paths.record, JSON.stringify(reading));
+    expect(readJobRecord(paths)).toEqual({ ok: true, record: reading });
   });
 
   // a reader must never meet a number where it expects text: each field is checked
@@ -74,6 +78,9 @@ describe('readJobRecord', () => {
     ['promptVia', 'stdin', 'job.json: "promptVia" is a string, not "argument" or "file"'],
     ['version', 2, 'job.json: "version" is a number, not 1'],
     ['dispatcherPid', 'me', 'job.json: "dispatcherPid" is a string, not a process id'],
+    ['reads', 'backend', 'job.json: "reads" is a string, not a list of job names'],
+    ['reads', [7], 'job.json: "reads" is a list, not a list of job names'],
+    ['reads', null, 'job.json: "reads" is null, not a list of job names'],
   ])('a record whose %s is %j is not read: %s', (field, value, reason) => {
     const paths = workspacePaths(dir);
     writeFileSync(paths.record, JSON.stringify({ ...goodRecord, [field]: value }));
