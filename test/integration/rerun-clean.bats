@@ -180,3 +180,23 @@ jobs_left() { (cd .claude-local/jobs && ls | LC_ALL=C sort | xargs); }
   run "$JR" clean --state running
   assert_output "job-runner: clean: --state running: clean removes only ended jobs: give --state a comma list of done, failed, killed, lost (a job that has not ended is removed with: job-runner rm --force NAME)"
 }
+
+@test "the picker's r is rerun: the same task, command and reads, the log kept as log.1.txt" {
+  tmux send-keys -t main "cd '$PROJECT'" Enter
+  load_plugin
+  attach_client
+  "$JR" dispatch backend "t" --command "$AGENT exit 0"
+  wait_until job_ended backend
+  "$JR" dispatch frontend "the task" --reads backend --command "$AGENT argv"
+  wait_until job_ended frontend
+  ws=$(workspace frontend)
+  rm "$ws/artifacts/argv.bin"
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> frontend +done'"
+  press r
+  wait_until test -e "$ws/artifacts/argv.bin"
+  [[ $(cat "$ws/artifacts/argv.bin") == "the task"* ]]
+  grep -qF "$(workspace backend)/notes.md" "$ws/artifacts/argv.bin"
+  [ -e "$ws/log.1.txt" ]
+  assert_equal "$(job_field frontend reads)" '["backend"]'
+}
