@@ -16,8 +16,8 @@ import { parseIdleAfter } from './options.js';
 import { isCorrupt, isEnded, isLive, isRunning, type JobState } from './state.js';
 import {
   createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, listJobNames, lockJobName, markKillRequested, readJobRecord,
-  readTaskFile, removeWorkspace, rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
-  type WorkspacePaths,
+  readTaskFile, removeWorkspace, rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles,
+  type JobRecord, type WorkspaceFiles, type WorkspacePaths,
 } from './store.js';
 import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
 import { isWrapperCommandLine, wrapperArgv } from './wrapper-args.js';
@@ -148,12 +148,16 @@ export function rerunJob(
   const paths = workspacePaths(job.dir);
   const read = readJobRecord(paths);
   if (!read.ok) throw new RuntimeError(`rerun: job ${job.name} has a broken record (${read.reason}); its files are in ${paths.dir}`);
-  return dispatchJob(context, rerunRequest(read.record, change.task ?? readTaskFile(paths), change.command, callerSession), env);
+  const request = rerunRequest(basename(job.dir), read.record, change.task ?? readTaskFile(paths), change.command, callerSession);
+  return dispatchJob(context, request, env);
 }
 
-// What a rerun dispatches: the previous run's request, but for what is given anew.
-function rerunRequest(previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined): DispatchRequest {
-  return { name: previous.name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], callerSession };
+// What a rerun dispatches: the previous run's request, but for what is given anew. The
+// name is the workspace's, whatever its record says.
+function rerunRequest(
+  name: string, previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined,
+): DispatchRequest {
+  return { name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], callerSession };
 }
 
 // The record of a new run: state running, a fresh id, this process as its dispatcher.
