@@ -23,6 +23,7 @@ export const VERBS: Record<string, VerbEntry> = {
   attach: { load: () => (require('./commands/attach.js') as typeof import('./commands/attach.js')).verb },
   send: { load: () => (require('./commands/send.js') as typeof import('./commands/send.js')).verb },
   wait: { load: () => (require('./commands/wait.js') as typeof import('./commands/wait.js')).verb },
+  rerun: { load: () => (require('./commands/rerun.js') as typeof import('./commands/rerun.js')).verb },
   resume: { load: () => (require('./commands/resume.js') as typeof import('./commands/resume.js')).verb },
   kill: { load: () => (require('./commands/kill.js') as typeof import('./commands/kill.js')).verb },
   rm: { load: () => (require('./commands/rm.js') as typeof import('./commands/rm.js')).verb },

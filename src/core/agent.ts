@@ -12,13 +12,17 @@ export type PromptContext = {
   log: string;
   root: string;
   taskFile: string;
+  // what other jobs wrote that this one reads first (describeReads); empty when none
+  reads: string;
 };
 
 export type BuiltPrompt = { prompt: Buffer; via: 'argument' | 'file' };
 
-const PLACEHOLDER = /\{(task|name|notes|artifacts|workspace|log|root)\}/g;
+const PLACEHOLDER = /\{(task|name|notes|artifacts|workspace|log|root|reads)\}/g;
 
-// Fills the template in one pass, so text inside the task is never taken for a placeholder.
+// Fills the template in one pass, so text inside the task (or a path it names) is never
+// taken for a placeholder. A template without {task} gets it first, one without {reads}
+// gets it last: neither may be lost to a custom template.
 export function fillTemplate(template: string, task: Uint8Array, context: PromptContext): Buffer {
   const withTask = template.includes('{task}') ? template : `{task}\n\n${template}`;
   const parts: Uint8Array[] = [];
@@ -30,7 +34,23 @@ export function fillTemplate(template: string, task: Uint8Array, context: Prompt
     last = match.index! + match[0].length;
   }
   parts.push(Buffer.from(withTask.slice(last)));
+  if (context.reads !== '' && !template.includes('{reads}')) parts.push(Buffer.from(`\n\n${context.reads.trimEnd()}`));
   return Buffer.concat(parts);
+}
+
+// Where a job that this one reads (dispatch --reads) keeps what it wrote.
+export type ReadJob = { name: string; notes: string; summary: string; transcript: string; artifacts: string };
+
+// The {reads} paragraph: per job, the absolute paths of its notes, last reply, conversation
+// and files, which the agent is told to read before it starts; empty when there are none.
+// It ends with a blank line, so that a template can put it before its next paragraph.
+export function describeReads(jobs: readonly ReadJob[]): string {
+  if (jobs.length === 0) return '';
+  const lines = jobs.map(
+    (job) => `- job "${job.name}": notes ${job.notes}, last reply ${job.summary}, conversation ${job.transcript}, files in ${job.artifacts}/`,
+  );
+  const intro = jobs.length === 1 ? 'Another job has worked on this before you' : 'Other jobs have worked on this before you';
+  return `${intro}: read what they wrote first (each file that exists), and build on it:\n${lines.join('\n')}\n\n`;
 }
 
 export type PromptVia = BuiltPrompt['via'];

@@ -56,7 +56,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
 
-export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch'> & {
+export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch' | 'reads'> & {
   state: JobState;
   window: string | null;
   pane: string | null;
@@ -79,6 +79,8 @@ export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activit
   // the git worktree the job runs in, and its branch (dispatch --worktree)
   worktree: string | null;
   branch: string | null;
+  // the jobs named by dispatch --reads (none for a record from before them)
+  reads: string[];
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
@@ -169,6 +171,7 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     activityNote: record.activityNote ?? null,
     worktree: record.worktree ?? null,
     branch: record.branch ?? null,
+    reads: record.reads ?? [],
   };
 }
 
@@ -258,7 +261,7 @@ function corruptView(dir: string, problem: string): JobView {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
-    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, worktree: null, branch: null,
+    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, worktree: null, branch: null, reads: [],
   };
 }
 
@@ -444,6 +447,7 @@ export function jobJson(job: JobView): Record<string, unknown> {
     activityNote: job.activityNote,
     worktree: job.worktree,
     branch: job.branch,
+    reads: job.reads,
     id: job.id,
     socket: job.socket,
     ...(job.problem ? { problem: job.problem } : {}),

@@ -5,7 +5,7 @@
 // another command's past.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildPrompt, parsePromptVia, serializeEnvironment } from './agent.js';
+import { buildPrompt, describeReads, parsePromptVia, serializeEnvironment } from './agent.js';
 import { parseAgentChoice, prepareClaudeJob, runsClaude, type ClaudeLaunch } from './claude.js';
 import { refreshStatusCounts } from './counts.js';
 import { RuntimeError, UsageError } from './errors.js';
@@ -18,9 +18,9 @@ import { checkJobName } from './names.js';
 import { parseIdleAfter } from './options.js';
 import { isCorrupt, isEnded, isLive, isQueued, isRunning, type JobState } from './state.js';
 import {
-  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, lockJobName, markKillRequested, readJobRecord, removeWorkspace,
-  rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles,
-  type WorkspacePaths,
+  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, listJobNames, lockJobName, markKillRequested, readJobRecord,
+  readTaskFile, removeWorkspace, rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles,
+  type JobRecord, type WorkspaceFiles, type WorkspacePaths,
 } from './store.js';
 import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
 import { isWrapperCommandLine, wrapperArgv } from './wrapper-args.js';
@@ -37,7 +37,7 @@ export type DispatchRequest = {
   // --after-any until each has ended (or is idle), whatever the result
   after?: readonly string[] | undefined;
   afterAny?: readonly string[] | undefined;
-  // the jobs whose notes the prompt points to (--reads)
+  // jobs of this project whose notes, replies and files the prompt names (--reads)
   reads?: readonly string[] | undefined;
   // queued even without dependencies or a parallel limit: it starts at the next pass
   queue?: boolean | undefined;
@@ -111,13 +111,14 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
   const session = chooseSession(context, request.callerSession);
   // asked before anything is made: a worktree needs a repository and a branch git takes
   const asked = request.worktree ? planWorktree(context, request.name, request.worktree.branch) : null;
+  const reads = requireReadJobs(context, request.name, request.reads ?? []);
   const paths = workspacePaths(join(context.jobsDir, request.name));
   return withNameLock('dispatch', paths.dir, () => {
     const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
     const worktree = asked ?? (previous?.worktree ? planWorktree(context, request.name, previous.branch ?? null, previous.worktree) : null);
     const made = worktree !== null && openWorktree(context, worktree, previous, request.worktree?.branch ?? null);
     try {
-      return dispatchInWorkspace(context, request, env, { paths, command, session, previous, worktree });
+      return dispatchInWorkspace(context, request, env, { paths, command, session, previous, worktree, reads });
     } catch (error) {
       // the branch it made stays: it may be the name of the user's next try
       if (made) {
@@ -133,15 +134,16 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
 }
 
 type Dispatch = {
-  paths: WorkspacePaths; command: string; session: string | null; previous: JobRecord | null; worktree: WorktreePlan | null;
+  paths: WorkspacePaths; command: string; session: string | null; previous: JobRecord | null; worktree: WorktreePlan | null; reads: string[];
 };
 
 // Writes the workspace and opens the window (the worktree, if any, is there already).
 function dispatchInWorkspace(context: Context, request: DispatchRequest, env: NodeJS.ProcessEnv, dispatch: Dispatch): DispatchedJob {
-  const { paths, command, session, previous, worktree } = dispatch;
+  const { paths, command, session, previous, worktree, reads } = dispatch;
   const record = buildJobRecord(context, paths, request.name, request.task, command);
   record.worktree = worktree?.path ?? null;
   record.branch = worktree?.branch ?? null;
+  record.reads = reads;
   const claude = runsClaude(command, parseAgentChoice(context.options.agent), env, context.root)
     ? prepareClaudeJob({ command, name: request.name, paths, root: context.root, jobsDir: context.jobsDir, env })
     : null;
@@ -194,6 +196,47 @@ function openWorktree(context: Context, plan: WorktreePlan, previous: JobRecord 
   return true;
 }
 
+// The jobs a dispatch reads, once each: jobs of this project's jobs folder other than itself.
+function requireReadJobs(context: Context, name: string, reads: readonly string[]): string[] {
+  const unique = [...new Set(reads)];
+  if (unique.length === 0) return unique;
+  const jobs = new Set(listJobNames(context.jobsDir));
+  for (const read of unique) {
+    const problem = checkJobName(read);
+    if (problem) throw new UsageError(`--reads ${read}: ${problem}`);
+    if (read === name) throw new UsageError(`--reads ${read}: a job cannot read its own notes as another's; name other jobs of this project`);
+    if (!jobs.has(read)) throw new UsageError(`--reads ${read}: no job named ${read} in ${context.jobsDir}; name a job of this project (see: job-runner list)`);
+  }
+  return unique;
+}
+
+// Runs an ended job again in its workspace, as dispatch --force does: with its task and
+// command unless new ones are given, and the jobs it read. Refused for a job that has not
+// ended. The caller's context is the job's project (its jobs folder holds the workspace).
+export function rerunJob(
+  context: Context, job: JobView, change: { task?: Buffer | undefined; command?: string | undefined }, env: NodeJS.ProcessEnv, callerSession?: string,
+): DispatchedJob {
+  requireReadable(job);
+  if (!isEnded(job.state)) {
+    const where = job.window ? ` in window ${job.window} (session ${job.session})` : '';
+    throw new UsageError(`rerun: job ${job.name} is ${job.state}${where}; stop it first with: job-runner kill ${job.name}`);
+  }
+  if (dirname(job.dir) !== context.jobsDir) throw new RuntimeError(`rerun: job ${job.name} lies in ${dirname(job.dir)}, not in this project's ${context.jobsDir}`);
+  const paths = workspacePaths(job.dir);
+  const read = readJobRecord(paths);
+  if (!read.ok) throw new RuntimeError(`rerun: job ${job.name} has a broken record (${read.reason}); its files are in ${paths.dir}`);
+  const request = rerunRequest(basename(job.dir), read.record, change.task ?? readTaskFile(paths), change.command, callerSession);
+  return dispatchJob(context, request, env);
+}
+
+// What a rerun dispatches: the previous run's request, but for what is given anew. The
+// name is the workspace's, whatever its record says.
+function rerunRequest(
+  name: string, previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined,
+): DispatchRequest {
+  return { name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], callerSession };
+}
+
 // The record of a new run: state running, a fresh id, this process as its dispatcher.
 function buildJobRecord(context: Context, paths: WorkspacePaths, name: string, task: Buffer, command: string): JobRecord {
   const now = new Date().toISOString();
@@ -237,6 +280,10 @@ function buildWorkspaceFiles(
     log: paths.log,
     root: context.root,
     taskFile: paths.task,
+    reads: describeReads((record.reads ?? []).map((name) => {
+      const read = workspacePaths(join(context.jobsDir, name));
+      return { name, notes: read.notes, summary: read.summary, transcript: read.transcript, artifacts: read.artifacts };
+    })),
   }, parsePromptVia(context.options.promptVia));
   record.promptVia = built.via;
   return {
@@ -478,6 +525,9 @@ export type RemoveOptions = {
   skipUnended?: boolean;
   // recount the status line after it (clean recounts once, after all)
   recount?: boolean;
+  // only a job in one of these states, as it is once the lock is held (clean --state);
+  // another is passed over (null)
+  states?: readonly JobState[];
 };
 
 export type Removal = {
@@ -500,6 +550,7 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
       if (options.skipUnended) return null;
       throw unendedRefusal(job);
     }
+    if (options.states && !options.states.includes(job.state)) return null;
     return removeLocked(context, job, options);
   });
   if (removal && options.recount !== false) recount(context, windowsLeftOpen([removal]));

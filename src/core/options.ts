@@ -2,7 +2,7 @@
 import { UsageError } from './errors.js';
 
 export const DEFAULT_PROMPT_TEMPLATE =
-  '{task}\n\n' +
+  '{task}\n\n{reads}' +
   '(You are running as the background job "{name}". As you work, document your progress, ' +
   'decisions, open questions and results in {notes} (append short entries). ' +
   'Put the files you produce in {artifacts}/.)';
@@ -29,8 +29,8 @@ export const OPTIONS = {
   prompt: {
     tmuxName: '@job-runner-prompt',
     default: DEFAULT_PROMPT_TEMPLATE,
-    defaultInDocs: 'the task, then where to document and put files',
-    help: 'Prompt template: {task}, {name}, {notes}, {artifacts}, {workspace}, {log}, {root}.',
+    defaultInDocs: 'the task, what the --reads jobs wrote, then where to document and put files',
+    help: 'Prompt template: {task}, {name}, {notes}, {artifacts}, {workspace}, {log}, {root}, {reads} (what the jobs of --reads wrote: their paths, to read first; added at the end when missing).',
   },
   promptVia: {
     tmuxName: '@job-runner-prompt-via',

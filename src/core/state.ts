@@ -97,6 +97,20 @@ export function isEnded(state: JobState): boolean {
   return state === 'done' || state === 'failed' || state === 'killed' || state === 'lost';
 }
 
+// The ended states, in the order people name them (clean --state).
+export const ENDED_STATES: readonly JobState[] = ['done', 'failed', 'killed', 'lost'];
+
+// the states of a job that has not ended, this version's and later ones' (queued)
+const UNENDED_STATE_NAMES: ReadonlySet<string> = new Set(['queued', 'starting', 'running']);
+
+// What a state name a user typed is: an ended state, one of a job that has not ended, the
+// state of an unreadable record, or none at all.
+export function kindOfStateName(name: string): 'ended' | 'unended' | 'unreadable' | 'unknown' {
+  if ((ENDED_STATES as readonly string[]).includes(name)) return 'ended';
+  if (UNENDED_STATE_NAMES.has(name)) return 'unended';
+  return name === 'corrupt' ? 'unreadable' : 'unknown';
+}
+
 // An ended job whose outcome is known for good: it is written into job.json and the index
 // keeps it (lost is derived on every read, never written: the server may come back).
 export function isFinal(state: JobState): boolean {

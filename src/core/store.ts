@@ -39,6 +39,8 @@ export type JobRecord = {
   // the git worktree the job runs in (dispatch --worktree), and its branch
   worktree?: string | null;
   branch?: string | null;
+  // the jobs whose notes, replies and files the prompt names (dispatch --reads); absent in older records
+  reads?: string[];
 };
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
@@ -131,6 +133,7 @@ const RECORD_MAX_BYTES = 256 * 1024 * 1024;
 const isString = (value: unknown) => typeof value === 'string';
 const isStringOrNull = (value: unknown) => value === null || typeof value === 'string';
 const isOptionalString = (value: unknown) => value === undefined || isStringOrNull(value);
+const isOptionalNameList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every(isString));
 
 // What each field of job.json must hold; anything else makes the job corrupt, so that no
 // reader (list, show, the picker) meets a number where it expects text.
@@ -156,6 +159,7 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   activityNote: [isOptionalString, 'a string or null'],
   worktree: [isOptionalString, 'a string or null'],
   branch: [isOptionalString, 'a string or null'],
+  reads: [isOptionalNameList, 'a list of job names'],
 };
 
 // Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.

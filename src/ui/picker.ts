@@ -2,9 +2,9 @@
 import { relative } from 'node:path';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { clip, printable } from '../core/format.js';
-import { describeRemoval, dispatchJob, killJob, removeEndedJob } from '../core/lifecycle.js';
+import { describeRemoval, killJob, removeEndedJob, rerunJob } from '../core/lifecycle.js';
 import { isLive, isQueued, isRunning } from '../core/state.js';
-import { listArtifactFiles, readTaskFile, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
+import { listArtifactFiles, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
 import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type QueueFacts } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
@@ -231,14 +231,9 @@ class Picker {
   }
 
   private rerun(job: JobView): string {
-    const task = readTaskFile(workspacePaths(job.dir));
     // a job of another project (its window is on this server) reruns in its own
     const context = job.root === this.context.root ? this.context : loadContext(job.root, process.env);
-    dispatchJob(
-      context,
-      { name: job.name, task, command: job.command, force: true, callerSession: this.target().session },
-      paneEnvironment(this.target().panePid),
-    );
+    rerunJob(context, job, {}, paneEnvironment(this.target().panePid), this.target().session);
     return `${job.name}: running again (previous log kept as log.1.txt)`;
   }
 

@@ -3,7 +3,7 @@
 load helpers
 
 @test "--help works for every verb, --version prints the package version" {
-  for verb in dispatch list show log notes attach wait kill rm demo; do
+  for verb in dispatch list show log notes attach wait rerun kill rm demo; do
     run "$JR" "$verb" --help
     assert_success
     assert_line --index 0 --regexp "^usage: job-runner $verb"
@@ -14,7 +14,7 @@ load helpers
   run "$JR" --help
   assert_success
   # the usage lines come from the verbs' tables
-  assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force] [--worktree[=BRANCH]]"
+  assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force] [--worktree[=BRANCH]] [--reads JOB]..."
   assert_line "  log NAME [--follow] [--lines LINES]"
   assert_line "  wait NAME... [--timeout SECONDS] [--for UNTIL]"
   refute_output --partial "_finish"

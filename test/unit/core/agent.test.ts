@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, fillTemplate, MAX_PROMPT_BYTES, parsePromptVia, serializeEnvironment } from '../../../src/core/agent.js';
+import { buildPrompt, describeReads, fillTemplate, MAX_PROMPT_BYTES, parsePromptVia, serializeEnvironment } from '../../../src/core/agent.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../../../src/core/options.js';
 
 const context = {
@@ -10,6 +10,7 @@ const context = {
   log: '/p/.claude-local/jobs/api/log.txt',
   root: '/p',
   taskFile: '/p/.claude-local/jobs/api/task.md',
+  reads: '',
 };
 
 describe('fillTemplate', () => {
@@ -62,6 +63,59 @@ describe('buildPrompt', () => {
     expect(built.via).toBe('file');
     expect(built.prompt.length).toBeLessThan(1000);
     expect(built.prompt.toString()).toContain(context.taskFile);
+  });
+});
+
+describe('{reads}', () => {
+  const backend = {
+    name: 'backend',
+    notes: '/p/.claude-local/jobs/backend/notes.md',
+    summary: '/p/.claude-local/jobs/backend/summary.txt',
+    transcript: '/p/.claude-local/jobs/backend/transcript.md',
+    artifacts: '/p/.claude-local/jobs/backend/artifacts',
+  };
+  const frontend = { ...backend, name: 'frontend', notes: '/p/.claude-local/jobs/frontend/notes.md' };
+
+  it('is empty when the job reads no other job', () => {
+    expect(describeReads([])).toBe('');
+  });
+
+  it("names each read job's notes, summary, transcript and artifacts by absolute path, to read first", () => {
+    const reads = describeReads([backend, frontend]);
+    expect(reads).toMatch(/read.*first/i);
+    for (const path of [backend.notes, backend.summary, backend.transcript, `${backend.artifacts}/`, frontend.notes]) expect(reads).toContain(path);
+    expect(reads.indexOf('backend')).toBeLessThan(reads.indexOf('frontend'));
+  });
+
+  it.each([
+    ['in place', '{task}|{reads}|{name}', (reads: string) => `T|${reads}|api`],
+    ['appended to a template without {reads}', '{task} for {name}', (reads: string) => `T for api\n\n${reads.trimEnd()}`],
+  ])('goes %s', (_, template, expected) => {
+    const reads = describeReads([backend]);
+    expect(fillTemplate(template, Buffer.from('T'), { ...context, reads }).toString()).toBe(expected(reads));
+  });
+
+  it('leaves a template as it is when there is nothing to read', () => {
+    expect(fillTemplate('{task} for {name}', Buffer.from('T'), context).toString()).toBe('T for api');
+    expect(fillTemplate('{task}|{reads}|', Buffer.from('T'), context).toString()).toBe('T||');
+  });
+
+  it('never expands placeholders inside the paths it names', () => {
+    const odd = { ...backend, notes: '/p/{name}/{task}/notes.md' };
+    const reads = describeReads([odd]);
+    expect(fillTemplate('{task} {reads}', Buffer.from('T'), { ...context, reads }).toString()).toContain('/p/{name}/{task}/notes.md');
+    expect(fillTemplate('{task}', Buffer.from('T'), { ...context, reads }).toString()).toContain('/p/{name}/{task}/notes.md');
+  });
+
+  it('is in the default prompt, and travels with a prompt that only points to task.md', () => {
+    const reads = describeReads([backend]);
+    expect(DEFAULT_PROMPT_TEMPLATE).toContain('{reads}');
+    const prompt = fillTemplate(DEFAULT_PROMPT_TEMPLATE, Buffer.from('Build the UI'), { ...context, reads }).toString();
+    expect(prompt.startsWith(`Build the UI\n\n${reads}`)).toBe(true);
+    expect(fillTemplate(DEFAULT_PROMPT_TEMPLATE, Buffer.from('Build the UI'), context).toString()).toBe(
+      fillTemplate(DEFAULT_PROMPT_TEMPLATE.replace('{reads}', ''), Buffer.from('Build the UI'), context).toString(),
+    );
+    expect(buildPrompt('{task}', Buffer.from('secret'), { ...context, reads }, 'file').prompt.toString()).toContain(backend.notes);
   });
 });
 

@@ -17,13 +17,14 @@ import * as log from '../../../src/commands/log.js';
 import * as notes from '../../../src/commands/notes.js';
 import * as rm from '../../../src/commands/rm.js';
 import * as send from '../../../src/commands/send.js';
+import * as rerun from '../../../src/commands/rerun.js';
 import * as resume from '../../../src/commands/resume.js';
 import * as show from '../../../src/commands/show.js';
 import * as turn from '../../../src/commands/turn.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, resume, rm, clean, demo, installSkill, finish, turn].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, rerun, resume, rm, clean, demo, installSkill, finish, turn].map(
   (module) => module.verb.spec,
 );
 

@@ -56,6 +56,10 @@ describe('readJobRecord', () => {
     const worktreeJob = { ...goodRecord, worktree: '/p/.claude-local/worktrees/api', branch: 'job/api' };
     writeFileSync(paths.record, JSON.stringify(worktreeJob));
     expect(readJobRecord(paths)).toEqual({ ok: true, record: worktreeJob });
+    // a record of a version before --reads has none; a newer one names them
+    const reading = { ...goodRecord, reads: ['backend', 'frontend'] };
+    writeFileSync(paths.record, JSON.stringify(reading));
+    expect(readJobRecord(paths)).toEqual({ ok: true, record: reading });
   });
 
   // a reader must never meet a number where it expects text: each field is checked
@@ -78,6 +82,9 @@ describe('readJobRecord', () => {
     ['dispatcherPid', 'me', 'job.json: "dispatcherPid" is a string, not a process id'],
     ['worktree', 7, 'job.json: "worktree" is a number, not a string or null'],
     ['branch', ['job/x'], 'job.json: "branch" is a list, not a string or null'],
+    ['reads', 'backend', 'job.json: "reads" is a string, not a list of job names'],
+    ['reads', [7], 'job.json: "reads" is a list, not a list of job names'],
+    ['reads', null, 'job.json: "reads" is null, not a list of job names'],
   ])('a record whose %s is %j is not read: %s', (field, value, reason) => {
     const paths = workspacePaths(dir);
     writeFileSync(paths.record, JSON.stringify({ ...goodRecord, [field]: value }));
