@@ -19,6 +19,9 @@ export const dispatchSpec = {
     command: { type: 'string', value: 'CMD', help: 'agent command line for this job (default: @job-runner-command, "claude")' },
     dir: { type: 'string', value: 'PATH', help: 'dispatch as if from PATH (its git top-level is the root)' },
     force: { type: 'boolean', help: "run again under a finished job's name (log.txt kept as log.1.txt)" },
+    after: { type: 'string', value: 'JOB', multiple: true, help: 'start once JOB is done (or idle); if it fails, is killed or lost, this job fails unstarted' },
+    'after-any': { type: 'string', value: 'JOB', multiple: true, help: 'start once JOB has ended (or is idle), whatever its result' },
+    queue: { type: 'boolean', help: 'create the job queued: it starts when a slot is free (@job-runner-max-parallel)' },
     help: HELP_OPTION,
   },
   positionals: ['NAME', 'TASK?'],
@@ -35,6 +38,9 @@ export async function runDispatch(
     task: readTask(positionals.task, options['task-file'], io),
     command: exactCommand(options.command, io),
     force: options.force,
+    after: options.after,
+    afterAny: options['after-any'],
+    queue: options.queue,
   };
   const dir = resolveDir(io, options.dir);
   // Ctrl-C (or a TERM) while the workspace and window are being made must not leave
@@ -47,8 +53,9 @@ export async function runDispatch(
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
-    const { paths } = dispatchJob(loadContext(dir, io.env), request, io.env);
+    const { paths, queuedReason } = dispatchJob(loadContext(dir, io.env), request, io.env);
     io.out(`${paths.dir}\n`);
+    if (queuedReason !== null) io.err(`job-runner: ${request.name} queued: ${queuedReason}\n`);
     // a held signal reaches its listener only when the event loop runs again
     await new Promise((resolve) => setImmediate(resolve));
   } finally {

@@ -8,7 +8,7 @@ import { readRegularFile, writeFileAtomically } from './store.js';
 
 const INDEX_FILE = '.index';
 // the version changes with the JSON shape of a job: an older index lacks fields list --json prints
-const HEADER = 'tmux-job-runner index 5';
+const HEADER = 'tmux-job-runner index 6';
 // far above what 10,000 jobs take; an index past it is not one of ours
 const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // Job states and their reconciliation with tmux: tmux is the live truth, files the history.
 
-export type JobState = 'starting' | 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
+export type JobState = 'queued' | 'starting' | 'running' | 'done' | 'failed' | 'killed' | 'lost' | 'corrupt';
 
 // What the job's wrapper wrote when the agent exited.
 export type ExitRecord = { jobId: string; exitCode: number; endedAt: string };
@@ -80,7 +80,14 @@ export function isRunning(state: JobState): boolean {
   return state === 'running';
 }
 
-// A job that has not ended yet: wait keeps waiting, rm and dispatch keep off.
+// A job that waits for its dependencies or a free slot: it has a workspace but no window
+// yet. Neither live nor ended: wait keeps waiting, rm and clean keep off, and it is never
+// lost (no window is expected).
+export function isQueued(state: JobState): boolean {
+  return state === 'queued';
+}
+
+// A job whose agent runs or is about to (its window is there or on its way).
 export function isLive(state: JobState): boolean {
   return state === 'running' || state === 'starting';
 }
@@ -116,7 +123,7 @@ export function isCorrupt(state: JobState): boolean {
 
 // The states a job.json may hold: written at dispatch and when the end is known. The
 // others are derived on every read; a record that names one (or anything else) is corrupt.
-const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['running', 'done', 'failed', 'killed']);
+const RECORDED_STATES: ReadonlySet<unknown> = new Set<JobState>(['queued', 'running', 'done', 'failed', 'killed']);
 
 export function isRecordedState(value: unknown): value is JobState {
   return RECORDED_STATES.has(value);

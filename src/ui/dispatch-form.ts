@@ -107,7 +107,7 @@ export async function runDispatchForm(cwd: string): Promise<number> {
       { name: jobName, task: Buffer.from(task), force: false, callerSession: target.session },
       paneEnvironment(target.panePid),
     );
-    if (context().options.focus === 'on') switchClientToWindow(context().socket, window.windowId, target.client);
+    if (context().options.focus === 'on' && window) switchClientToWindow(context().socket, window.windowId, target.client);
     return 0;
   } catch (error) {
     process.stdout.write(`\njob-runner: ${(error as Error).message}\npress any key to close\n`);
