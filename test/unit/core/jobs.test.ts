@@ -45,7 +45,7 @@ describe('viewJob', () => {
     ['no pane, its dispatcher still at work', [], { dispatcherPid: process.pid, createdAt: new Date().toISOString(), startedAt: new Date().toISOString() }, 'starting', null],
     // a queued job, dispatched long ago, that a schedule pass (its dispatcher now) has just started
     ['no pane, started from the queue just now', [], { dispatcherPid: process.pid, startedAt: new Date().toISOString() }, 'starting', null],
-    ['queued: no window expected, never lost', [], { state: 'queued', startedAt: null }, 'queued', null],
+    ['queued: no window expected, never lost', [], { state: 'queued' as const, startedAt: null }, 'queued', null],
     ['no pane, its dispatcher long gone', [], { dispatcherPid: process.pid }, 'lost', null],
   ])('%s -> %s', (_label, panes, record, state, window) => {
     const dir = running(record);
