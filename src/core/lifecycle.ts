@@ -115,14 +115,17 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
   const after = unique(request.after ?? []);
   const afterAny = unique(request.afterAny ?? []);
   const queued = request.queue === true || after.length > 0 || afterAny.length > 0 || parseMaxParallel(context.options.maxParallel) > 0;
-  for (const dependency of [...after, ...afterAny]) {
-    const problem = checkJobName(dependency);
-    if (problem) throw new UsageError(`dispatch: --after ${JSON.stringify(dependency)}: ${problem}`);
+  for (const [option, names] of [['--after', after], ['--after-any', afterAny]] as const) {
+    for (const dependency of names) {
+      const problem = checkJobName(dependency);
+      if (problem) throw new UsageError(`dispatch: ${option} ${JSON.stringify(dependency)}: ${problem}`);
+    }
   }
+  // before the name's lock, whose folder is the first thing a dispatch makes
+  refuseDependencyProblem(context, request.name, after, afterAny);
   const paths = workspacePaths(join(context.jobsDir, request.name));
   const dispatched = withNameLock('dispatch', paths.dir, () => {
     const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
-    refuseDependencyProblem(context, request.name, after, afterAny);
     const record = buildJobRecord(context, paths, request.name, request.task, command);
     record.after = after;
     record.afterAny = afterAny;
