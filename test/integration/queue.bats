@@ -153,17 +153,29 @@ all_ended() {
 
 @test "ten jobs ending at the same moment start each queued job exactly once" {
   for i in $(seq 1 10); do qdispatch "w$i" wait "$GO"; done
-  for i in $(seq 1 10); do qdispatch "q$i" exit 0 --after "w$i" 2>/dev/null; done
-  qdispatch all exit 0 $(for i in $(seq 1 10); do echo --after "w$i"; done) 2>/dev/null
+  # each of the ten waits for all ten: every wrapper's pass finds them due at once
+  for i in $(seq 1 10); do qdispatch "q$i" exit 0 $(for j in $(seq 1 10); do echo --after "w$j"; done) 2>/dev/null; done
   touch "$GO"
   # the ten wrappers' passes race each other: nobody else looks
-  WAIT_SECONDS=60 wait_until agents_ended q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 all
-  wait_until all_ended q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 all
-  for name in $(seq -f 'q%g' 1 10) all; do
+  WAIT_SECONDS=60 wait_until agents_ended q1 q2 q3 q4 q5 q6 q7 q8 q9 q10
+  wait_until all_ended q1 q2 q3 q4 q5 q6 q7 q8 q9 q10
+  for name in $(seq -f 'q%g' 1 10); do
     assert_equal "$name $(started_count "$name")" "$name 1"
     assert_equal "$(job_field "$name" state)" done
   done
   [ -z "$(ls -A "$PROJECT/.claude-local/jobs/.queue")" ]
+}
+
+@test "ten readers at the same moment, each finding ten jobs due: each starts once" {
+  qdispatch w wait "$GO"
+  for i in $(seq 1 10); do qdispatch "q$i" exit 0 --after-any w 2>/dev/null; done
+  # w is lost while nobody looks: the ten jobs are due at the next read
+  restart_server
+  local pids=() i
+  for i in $(seq 1 10); do "$JR" list >/dev/null 2>&1 & pids+=($!); done
+  wait "${pids[@]}"
+  WAIT_SECONDS=60 wait_until agents_ended q1 q2 q3 q4 q5 q6 q7 q8 q9 q10
+  for name in $(seq -f 'q%g' 1 10); do assert_equal "$name $(started_count "$name")" "$name 1"; done
 }
 
 @test "kill-server with queued jobs: they stay queued, not lost; the next list decides them" {
