@@ -19,7 +19,7 @@ export const showSpec = {
 
 export function runShow(options: OptionsOf<typeof showSpec>, positionals: PositionalsOf<typeof showSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
-  if (scheduleIfQueued(context).started.length > 0) context.panesBySocket.clear();
+  scheduleIfQueued(context);
   const job = findJob(context, positionals.name);
   job.queuedReason = describeQueuedJob(context, job);
   if (options.json) {
