@@ -134,6 +134,17 @@ case $new in
 esac
 answer=$(tmux "$@") || exit 0
 
+# An idle job frees its slot and satisfies --after: when a job of its project is queued,
+# the schedule pass runs, detached (the glob costs no process when none is).
+if [ "$new" = idle ]; then
+  for queued in "${ws%/*}/.queue/"*; do
+    if [ -e "$queued" ]; then
+      (trap '' HUP; exec "$here/job-runner" _schedule "$ws") </dev/null >/dev/null 2>&1 &
+    fi
+    break
+  done
+fi
+
 # The answer: the nine info lines, one line per client, the marker, then the screen (if any).
 {
   read -r window

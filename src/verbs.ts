@@ -34,6 +34,8 @@ export const VERBS: Record<string, VerbEntry> = {
   _finish: { load: () => (require('./commands/finish.js') as typeof import('./commands/finish.js')).verb, hidden: true },
   // a Claude job's Stop hook starts it in the background, named by its workspace
   _turn: { load: () => (require('./commands/turn.js') as typeof import('./commands/turn.js')).verb, hidden: true },
+  // activity.sh starts it in the background on the job's server, named by its workspace
+  _schedule: { load: () => (require('./commands/schedule.js') as typeof import('./commands/schedule.js')).verb, hidden: true },
   // given --socket, it asks another server than the caller's
 };
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, windowsLeftOpen, worktreeRefusal, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, scheduleIfQueued, windowsLeftOpen, worktreeRefusal, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
 import { ENDED_STATES, isEnded, kindOfStateName, type JobState } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -90,7 +90,11 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
   }
   if (!options['dry-run']) removeAbandonedStaging(context.jobsDir, now);
   if (removed === 0) io.out(`nothing to clean in ${context.jobsDir}\n`);
-  else if (!options['dry-run']) recount(context, windowsLeftOpen(removals));
+  else if (!options['dry-run']) {
+    recount(context, windowsLeftOpen(removals));
+    // a queued job whose dependency was removed can never start
+    scheduleIfQueued(context);
+  }
   return 0;
 }
 

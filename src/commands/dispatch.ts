@@ -20,6 +20,9 @@ export const dispatchSpec = {
       help: 'run in a git worktree of its own (@job-runner-worktree-dir/NAME) on BRANCH (default job/NAME; made from HEAD if new)',
     },
     reads: { type: 'string', value: 'JOB', multiple: true, help: "tell the agent to read first what JOB (of this project) wrote: its notes, last reply, artifacts" },
+    after: { type: 'string', value: 'JOB', multiple: true, help: 'start once JOB is done (or idle); if it fails, is killed or lost, this job fails unstarted' },
+    'after-any': { type: 'string', value: 'JOB', multiple: true, help: 'start once JOB has ended (or is idle), whatever its result' },
+    queue: { type: 'boolean', help: 'create the job queued: it starts when a slot is free (@job-runner-max-parallel)' },
     help: HELP_OPTION,
   },
   positionals: ['NAME', 'TASK?'],
@@ -38,6 +41,9 @@ export async function runDispatch(
     force: options.force,
     worktree: options.worktree === undefined ? null : { branch: options.worktree === true ? null : options.worktree },
     reads: options.reads,
+    after: options.after,
+    afterAny: options['after-any'],
+    queue: options.queue,
   };
   const dir = resolveDir(io, options.dir);
   return startHoldingSignals('dispatch', request.name, io, () => dispatchJob(loadContext(dir, io.env), request, io.env));

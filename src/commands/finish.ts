@@ -6,6 +6,7 @@
 import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
+import { scheduleForWorkspace } from '../core/lifecycle.js';
 import { isRunning, reconcileJobState } from '../core/state.js';
 import {
   hasCaptureEnded, isKillRequested, readFileTail, readJobRecord, workspacePaths, writeExitRecord, writeJobRecord, type WorkspacePaths,
@@ -56,6 +57,8 @@ export async function runFinish(_options: OptionsOf<typeof finishSpec>, position
         (kept ? ': tmux keeps it while this window is open; free the disk to keep it for good' : ''),
     );
   }
+  // the end is recorded: the jobs that wait for this one, or for its slot, may start
+  scheduleForWorkspace(paths.dir, io.env);
   return 0;
 }
 

@@ -59,7 +59,7 @@ export function resolveDir(io: CommandIO, dir: string | undefined): string {
 }
 
 // Starts a job (dispatch, rerun) and prints its workspace.
-export async function startHoldingSignals(verb: string, name: string, io: CommandIO, start: () => { paths: { dir: string } }): Promise<number> {
+export async function startHoldingSignals(verb: string, name: string, io: CommandIO, start: () => { paths: { dir: string }; queuedReason: string | null }): Promise<number> {
   // Ctrl-C (or a TERM) while the workspace and window are being made must not leave
   // half of them: while a listener is on, node holds the signal (the work is
   // synchronous), so the dispatch finishes or rolls back, then exits as interrupted
@@ -70,8 +70,9 @@ export async function startHoldingSignals(verb: string, name: string, io: Comman
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
-    const { paths } = start();
+    const { paths, queuedReason } = start();
     io.out(`${paths.dir}\n`);
+    if (queuedReason !== null) io.err(`job-runner: ${name} queued: ${queuedReason}\n`);
     // a held signal reaches its listener only when the event loop runs again
     await new Promise((resolve) => setImmediate(resolve));
   } finally {

@@ -3,7 +3,8 @@ import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf
 import { formatExit, formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { basename } from 'node:path';
-import { jobRunTime, jobStateLabel, listJobEntries, loadContext, orphanPanes, type Context } from '../core/jobs.js';
+import { jobRunTime, jobStateLabel, listJobEntries, loadContext, orphanPanes, type Context, type JobView } from '../core/jobs.js';
+import { scheduleIfQueued } from '../core/lifecycle.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const listSpec = {
@@ -23,6 +24,8 @@ export const listSpec = {
 
 export function runList(options: OptionsOf<typeof listSpec>, _positionals: PositionalsOf<typeof listSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
+  // a read is an observer too: a dependency lost while nobody watched is decided here
+  scheduleIfQueued(context);
   const entries = listJobEntries(context, { all: options.all });
   if (options.json) {
     for (const chunk of jsonArray(entries.map((job) => job.json()))) io.out(chunk);
@@ -48,12 +51,18 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
       jobRunTime(job, now),
       ...(branches ? [printable(job.branch ?? '-')] : []),
       ...(roots.size > 1 ? [printable(job.root)] : []),
-      printable(job.problem ?? job.note ?? job.summary ?? ''),
+      printable(notesOf(job)),
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
   listOrphans(context, io);
   return 0;
+}
+
+// What the NOTES column says: a problem first, why a queued job waits, the last note, why
+// a job ended without running, else the agent's last reply.
+function notesOf(job: JobView): string {
+  return job.problem ?? job.queuedReason ?? job.note ?? job.reason ?? job.summary ?? '';
 }
 
 // Job windows whose workspace is gone, each with the command that closes it.

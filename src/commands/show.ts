@@ -1,7 +1,8 @@
 // show NAME: one job's record, reconciled with tmux.
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { formatExit, printable } from '../core/format.js';
-import { findJob, jobJson, jobRunTime, jobStateLabel, loadContext, type JobView } from '../core/jobs.js';
+import { describeQueuedJob, findJob, jobJson, jobRunTime, jobStateLabel, loadContext, type JobView } from '../core/jobs.js';
+import { scheduleIfQueued } from '../core/lifecycle.js';
 import { hasTranscript, workspacePaths } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -18,7 +19,9 @@ export const showSpec = {
 
 export function runShow(options: OptionsOf<typeof showSpec>, positionals: PositionalsOf<typeof showSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
+  scheduleIfQueued(context);
   const job = findJob(context, positionals.name);
+  job.queuedReason = describeQueuedJob(context, job);
   if (options.json) {
     io.out(`${JSON.stringify(jobJson(job), null, 2)}\n`);
     return 0;
@@ -28,6 +31,10 @@ export function runShow(options: OptionsOf<typeof showSpec>, positionals: Positi
   const lines: [string, string][] = [
     ['name', job.name],
     ['state', job.state + (job.problem ? ` (${job.problem})` : '')],
+    ...lineIf('queued', job.queuedReason),
+    ...lineIf('reason', job.reason),
+    ...lineIf('after', job.after.length > 0 ? job.after.join(', ') : null),
+    ...lineIf('after any', job.afterAny.length > 0 ? job.afterAny.join(', ') : null),
     ...lineIf('activity', job.activity === null ? null : activityLine(job, now)),
     ...lineIf('activity note', job.activityNote),
     ['exit code', formatExit(job.exitCode, job.signal)],

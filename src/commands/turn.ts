@@ -8,6 +8,7 @@ import { defineVerb, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbS
 import { RuntimeError } from '../core/errors.js';
 import { fileErrorInWords } from '../core/file-errors.js';
 import { printable } from '../core/format.js';
+import { scheduleForWorkspace } from '../core/lifecycle.js';
 import { openRegularFile, readJobRecord, readRegularFile, workspacePaths, writeFileAtomically, type WorkspacePaths } from '../core/store.js';
 import { parseTranscriptLines, renderTranscript, type RenderContext } from '../core/transcript.js';
 import type { CommandIO } from './io.js';
@@ -34,8 +35,10 @@ type TurnState = { version: 1; offsets: Record<string, number>; current: string 
 
 const FRESH: TurnState = { version: 1, offsets: {}, current: null, markdownBytes: 0, context: { heading: null } };
 
-export async function runTurn(_options: OptionsOf<typeof turnSpec>, positionals: PositionalsOf<typeof turnSpec>, _io: CommandIO): Promise<number> {
+export async function runTurn(_options: OptionsOf<typeof turnSpec>, positionals: PositionalsOf<typeof turnSpec>, io: CommandIO): Promise<number> {
   await updateTranscript(workspacePaths(positionals.workspace), positionals.transcriptPath, TURN_END_WAIT_MS);
+  // the turn is over: the job is idle, which lets the jobs that wait for it (or its slot) start
+  scheduleForWorkspace(positionals.workspace, io.env);
   return 0;
 }
 

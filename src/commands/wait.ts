@@ -2,7 +2,8 @@
 // with the job's status (124 on timeout).
 import { defineVerb, DIR_OPTION, HELP_OPTION, SECONDS, type OptionsOf, type PositionalsOf, type ValueParser, type VerbSpec } from '../core/args.js';
 import { findJob, jobStateLabel, loadContext, requireReadable, viewJob, type JobView } from '../core/jobs.js';
-import { isDone, isIdle, isLive, needsAttention, waitsForHuman } from '../core/state.js';
+import { scheduleIfQueued } from '../core/lifecycle.js';
+import { isDone, isIdle, isLive, isQueued, needsAttention, waitsForHuman } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 // ended: the agent exited; idle: it finished its turn (or exited); attention: it needs
@@ -47,6 +48,8 @@ export async function runWait(options: OptionsOf<typeof waitSpec>, positionals: 
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // each poll is an observer: what the jobs waited for did may start the next
+    scheduleIfQueued(context);
     context.panesBySocket.clear();
     const jobs = dirs.map((dir) => viewJob(context, dir, { withNote: false }));
     if (jobs.every((job) => hasArrived(job, until))) return exitStatusOf(jobs);
@@ -63,7 +66,7 @@ export async function runWait(options: OptionsOf<typeof waitSpec>, positionals: 
 
 // Is the job where the caller waits for it to be?
 export function hasArrived(job: Pick<JobView, 'state' | 'activity'>, until: WaitFor): boolean {
-  if (!isLive(job.state)) return true;
+  if (!isLive(job.state) && !isQueued(job.state)) return true;
   if (until === 'idle') return isIdle(job);
   return until === 'attention' && needsAttention(job);
 }

@@ -4,10 +4,11 @@ import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorInWords } from './file-errors.js';
 import { formatDuration } from './format.js';
-import { resolveOptions, type Options } from './options.js';
+import { parseMaxParallel, resolveOptions, type Options } from './options.js';
+import { queuedReason, type ScheduleJob } from './schedule.js';
 import { checkJobName } from './names.js';
 import {
-  isCorrupt, isFinal, isLost, isRunning, NO_ACTIVITY, reconcileActivity, reconcileJobState, type Activity, type JobActivity, type JobState,
+  isCorrupt, isFinal, isLost, isQueued, isRunning, NO_ACTIVITY, reconcileActivity, reconcileJobState, type Activity, type JobActivity, type JobState,
   type WaitingFor,
 } from './state.js';
 import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
@@ -29,13 +30,12 @@ export type Context = {
 };
 
 // Reads everything a command needs from tmux in one call, after checking tmux itself.
-export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): Context {
+export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env, socket = currentSocketPath(env)): Context {
   try {
     if (!statSync(cwd).isDirectory()) throw new Error('not a directory');
   } catch {
     throw new UsageError(`no such directory: ${cwd}`);
   }
-  const socket = currentSocketPath(env);
   const server = queryServer(socket, env);
   ensureTmuxVersion(server.version);
   const options = resolveOptions(server.options);
@@ -51,12 +51,21 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
+// The context of the project a workspace lies in (its jobs folder is where it lies), on
+// the server its record names: for what a job starts (its wrapper, its hooks, activity.sh),
+// whose environment is the job's, not a user's shell. Null when the record cannot be read.
+export function loadWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = process.env): Context | null {
+  const read = readJobRecord(workspacePaths(dir));
+  if (!read.ok) return null;
+  return { ...loadContext(read.record.root, env, read.record.socket), jobsDir: dirname(dir) };
+}
+
 // When each pane list was read from tmux (ms). The shims start the first query before
 // node starts, so the context's first list is dated before node's start.
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
 
-export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch' | 'reads'> & {
+export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch' | 'reads' | 'after' | 'afterAny' | 'reason' | 'startSession'> & {
   state: JobState;
   window: string | null;
   pane: string | null;
@@ -81,6 +90,14 @@ export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activit
   branch: string | null;
   // the jobs named by dispatch --reads (none for a record from before them)
   reads: string[];
+  // the jobs it waits for (--after, --after-any), and why it ended without running
+  after: string[];
+  afterAny: string[];
+  reason: string | null;
+  startSession: string | null;
+  // why a queued job has not started yet ("after backend", "waiting for a free slot (2 of
+  // 2 in use)"); null for any other job, and until a listing has said it
+  queuedReason: string | null;
   // what is wrong: why a corrupt record could not be read, or that the log capture stopped
   problem?: string;
 };
@@ -110,7 +127,7 @@ function listPanesAgain(context: Context, socket: string): PaneInfo[] {
 // window came after the list.
 function confirmJobPane(context: Context, record: JobRecord): PaneInfo | null {
   const listedAt = panesListedAt.get(panesOn(context, record.socket)) ?? Number.NEGATIVE_INFINITY;
-  if (listedAt >= Date.parse(record.createdAt) + DISPATCH_WINDOW_MS) return null;
+  if (listedAt >= windowOpenedAt(record) + DISPATCH_WINDOW_MS) return null;
   return listPanesAgain(context, record.socket).find((pane) => pane.jobId === record.id) ?? null;
 }
 
@@ -172,6 +189,13 @@ export function viewJob(context: Context, dir: string, { withNote = true } = {})
     worktree: record.worktree ?? null,
     branch: record.branch ?? null,
     reads: record.reads ?? [],
+    ...dependencyView(record),
+  };
+}
+
+function dependencyView(record: Partial<Pick<JobRecord, 'after' | 'afterAny' | 'reason' | 'startSession'>>) {
+  return {
+    after: record.after ?? [], afterAny: record.afterAny ?? [], reason: record.reason ?? null, startSession: record.startSession ?? null, queuedReason: null,
   };
 }
 
@@ -198,9 +222,15 @@ function activityView(activity: JobActivity): Pick<JobView, 'activity' | 'waitin
 // a dispatch opens the window within milliseconds; after this long it is not dispatching
 const DISPATCH_WINDOW_MS = 10_000;
 
-// Is the dispatch that wrote this record still alive and young (the window is on its way)?
+// When the window of this run was (or is being) opened: a queued job's when it started.
+function windowOpenedAt(record: JobRecord): number {
+  return Date.parse(record.startedAt ?? record.createdAt);
+}
+
+// Is the dispatch that wrote this record (or the scheduler that started it) still alive and
+// young (the window is on its way)?
 function isDispatching(record: JobRecord): boolean {
-  if (!record.dispatcherPid || Date.now() - Date.parse(record.createdAt) > DISPATCH_WINDOW_MS) return false;
+  if (!record.dispatcherPid || Date.now() - windowOpenedAt(record) > DISPATCH_WINDOW_MS) return false;
   try {
     process.kill(record.dispatcherPid, 0);
     return true;
@@ -261,7 +291,7 @@ function corruptView(dir: string, problem: string): JobView {
     version: 1, id: '', name: basename(dir), state: 'corrupt', exitCode: null, signal: null, root: '', dir,
     command: '', task: '', promptVia: 'argument', socket: '', createdAt: '', startedAt: null, endedAt: null,
     window: null, pane: null, session: null, note: lastNoteLine(workspacePaths(dir).notes), problem,
-    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, worktree: null, branch: null, reads: [],
+    ...activityView(NO_ACTIVITY), summary: null, sessionId: null, agent: null, activityNote: null, worktree: null, branch: null, reads: [], ...dependencyView({}),
   };
 }
 
@@ -383,7 +413,38 @@ export function listJobEntries(context: Context, scope: ListScope): ListedJob[] 
   // where a workspace lies says which project it belongs to, not the root its record names
   const here = listWithIndex(context, context.jobsDir, names);
   const there = [...elsewhere].map((dir) => viewForListing(context, dir)).filter((job) => job.window !== null || scope.all).map((view) => new FreshJob(view, false));
+  describeQueuedJobs(context, here);
   return [...here, ...there].sort(newestFirst);
+}
+
+// What the scheduler needs of a job.
+export function scheduleJobOf(job: JobView): ScheduleJob {
+  return { name: job.name, state: job.state, activity: job.activity, createdAt: job.createdAt, after: job.after, afterAny: job.afterAny };
+}
+
+// The jobs of one jobs folder as the scheduler sees them. Jobs from the index have ended
+// and hold no slot: only those a queued job names are parsed.
+export function scheduleJobsOf(entries: readonly ListedJob[]): { jobs: ScheduleJob[]; queued: JobView[] } {
+  const fresh = entries.filter((entry) => !entry.indexed).map((entry) => entry.view());
+  const queued = fresh.filter((job) => isQueued(job.state));
+  const named = new Set(queued.flatMap((job) => [...job.after, ...job.afterAny]));
+  const ended = entries.filter((entry) => entry.indexed && named.has(entry.name)).map((entry) => entry.view());
+  return { jobs: [...fresh, ...ended].map(scheduleJobOf), queued };
+}
+
+// Says why each queued job of this project's listing waits (its view's queuedReason).
+function describeQueuedJobs(context: Context, entries: readonly ListedJob[]): void {
+  if (!entries.some((entry) => !entry.indexed && isQueued(entry.view().state))) return;
+  const { jobs, queued } = scheduleJobsOf(entries);
+  const maxParallel = parseMaxParallel(context.options.maxParallel);
+  for (const job of queued) job.queuedReason = queuedReason(scheduleJobOf(job), jobs, maxParallel);
+}
+
+// Why a queued job (of this project) has not started; null for any other.
+export function describeQueuedJob(context: Context, job: JobView): string | null {
+  if (!isQueued(job.state)) return null;
+  const listed = listJobEntries(context, { all: false }).find((entry) => entry.name === job.name && entry.local);
+  return listed?.view().queuedReason ?? null;
 }
 
 // Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
@@ -448,6 +509,10 @@ export function jobJson(job: JobView): Record<string, unknown> {
     worktree: job.worktree,
     branch: job.branch,
     reads: job.reads,
+    after: job.after,
+    afterAny: job.afterAny,
+    reason: job.reason,
+    queuedReason: job.queuedReason,
     id: job.id,
     socket: job.socket,
     ...(job.problem ? { problem: job.problem } : {}),

@@ -13,14 +13,17 @@ import { fileErrorCodeInWords } from './file-errors.js';
 import {
   addWorktree, commitsOnNoOtherBranch, currentBranch, gitTopLevel, isValidBranchName, isWorktreeOf, removeWorktree, uncommittedChanges,
 } from './git.js';
-import { findJobPane, orphanPanes, requireReadable, viewJob, type Context, type JobView } from './jobs.js';
+import {
+  describeQueuedJob, findJobPane, listJobEntries, loadWorkspaceContext, orphanPanes, requireReadable, scheduleJobsOf, viewJob, type Context, type JobView,
+} from './jobs.js';
 import { checkJobName } from './names.js';
-import { parseIdleAfter } from './options.js';
+import { parseIdleAfter, parseMaxParallel } from './options.js';
+import { decideSchedule, dependencyProblem } from './schedule.js';
 import { isCorrupt, isEnded, isLive, isQueued, isRunning, type JobState } from './state.js';
 import {
-  createWorkspaceAtomically, deletionProblem, discardRunFiles, excludeFromGit, firstLineOf, listJobNames, lockJobName, markKillRequested, readJobRecord,
-  readTaskFile, removeWorkspace, rotateForRerun, withFileSystemHelp, workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles,
-  type JobRecord, type WorkspaceFiles, type WorkspacePaths,
+  createWorkspaceAtomically, deletionProblem, discardRunFiles, discardSavedEnvironment, excludeFromGit, firstLineOf, listJobNames, lockJobName,
+  markKillRequested, markQueued, queuedMarkers, readJobRecord, readTaskFile, removeWorkspace, rotateForRerun, unmarkQueued, withFileSystemHelp,
+  workspacePaths, writeJobRecord, writeResumeFiles, writeWorkspaceFiles, type JobRecord, type WorkspaceFiles, type WorkspacePaths,
 } from './store.js';
 import { killWindow, openJobWindow, type NewWindow } from './tmux.js';
 import { isWrapperCommandLine, wrapperArgv } from './wrapper-args.js';
@@ -45,7 +48,8 @@ export type DispatchRequest = {
   worktree?: { branch: string | null } | null | undefined;
 };
 
-export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow };
+// A queued job has no window yet (null), and says why it waits.
+export type DispatchedJob = { paths: WorkspacePaths; window: NewWindow | null; queuedReason: string | null };
 
 // long enough for a kill's grace period and its tmux calls: a command that waits for a
 // name's lock waits for the operation on it to end, not for a crash to be noticed
@@ -103,7 +107,9 @@ export function recount(context: Context, retiredWindows: readonly string[] = []
   }
 }
 
-// Creates the workspace and the window; on any failure nothing of this dispatch is left behind.
+// Creates the workspace and the window; on any failure nothing of this dispatch is left
+// behind. A job with dependencies, --queue or a parallel limit is created queued (its
+// workspace whole, no window) and the schedule pass that follows starts it if it is due.
 export function dispatchJob(context: Context, request: DispatchRequest, env: NodeJS.ProcessEnv): DispatchedJob {
   requireJobName('dispatch', request.name);
   const command = (request.command ?? context.options.command).trim();
@@ -112,13 +118,24 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
   // asked before anything is made: a worktree needs a repository and a branch git takes
   const asked = request.worktree ? planWorktree(context, request.name, request.worktree.branch) : null;
   const reads = requireReadJobs(context, request.name, request.reads ?? []);
+  const after = unique(request.after ?? []);
+  const afterAny = unique(request.afterAny ?? []);
+  const queued = request.queue === true || after.length > 0 || afterAny.length > 0 || parseMaxParallel(context.options.maxParallel) > 0;
+  for (const [option, names] of [['--after', after], ['--after-any', afterAny]] as const) {
+    for (const dependency of names) {
+      const problem = checkJobName(dependency);
+      if (problem) throw new UsageError(`dispatch: ${option} ${JSON.stringify(dependency)}: ${problem}`);
+    }
+  }
+  // before the name's lock, whose folder is the first thing a dispatch makes
+  refuseDependencyProblem(context, request.name, after, afterAny);
   const paths = workspacePaths(join(context.jobsDir, request.name));
-  return withNameLock('dispatch', paths.dir, () => {
+  const dispatched = withNameLock('dispatch', paths.dir, () => {
     const previous = existsSync(paths.dir) ? refuseUnlessRerunnable(context, paths, request) : null;
     const worktree = asked ?? (previous?.worktree ? planWorktree(context, request.name, previous.branch ?? null, previous.worktree) : null);
     const made = worktree !== null && openWorktree(context, worktree, previous, request.worktree?.branch ?? null);
     try {
-      return dispatchInWorkspace(context, request, env, { paths, command, session, previous, worktree, reads });
+      return dispatchInWorkspace(context, request, env, { paths, command, session, previous, worktree, reads, after, afterAny, queued });
     } catch (error) {
       // the branch it made stays: it may be the name of the user's next try
       if (made) {
@@ -131,31 +148,223 @@ export function dispatchJob(context: Context, request: DispatchRequest, env: Nod
       throw error;
     }
   });
+  if (!queued) return dispatched;
+  const outcome = runSchedule(context);
+  const failed = outcome.failed.find((one) => one.name === request.name);
+  if (failed) throw new RuntimeError(`dispatch: job ${request.name} failed: ${failed.reason}; its workspace is ${paths.dir}`);
+  const started = outcome.started.find((one) => one.name === request.name);
+  if (started) return { ...dispatched, window: started.window };
+  forgetPanes(context);
+  return { ...dispatched, queuedReason: describeQueuedJob(context, viewJob(context, paths.dir, { withNote: false })) };
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names)];
+}
+
+// The session a queued job's window will go to when no session is chosen: the dispatching
+// pane's (TMUX names its session id), else "jobs". The window opens later, from another
+// process, whose "current session" is not the dispatcher's.
+function callerSessionId(env: NodeJS.ProcessEnv): string {
+  const id = env.TMUX?.split(',')[2];
+  return id !== undefined && /^\d+$/.test(id) ? `$${id}` : 'jobs';
+}
+
+// Refuses dependencies that name no job of this project, the job itself, or close a cycle
+// through the jobs that are still queued (a started job waits for nothing).
+function refuseDependencyProblem(context: Context, name: string, after: readonly string[], afterAny: readonly string[]): void {
+  const dependencies = [...after, ...afterAny];
+  if (dependencies.length === 0) return;
+  const names = new Set(listJobNames(context.jobsDir));
+  const waitsFor = (job: string): readonly string[] => {
+    const read = readJobRecord(workspacePaths(join(context.jobsDir, job)));
+    if (!read.ok || !isQueued(read.record.state)) return [];
+    return [...(read.record.after ?? []), ...(read.record.afterAny ?? [])];
+  };
+  const problem = dependencyProblem(name, dependencies, (job) => names.has(job), waitsFor);
+  if (problem) throw new UsageError(`dispatch: ${problem}`);
+}
+
+// A queued job's workspace, whole, with its marker; no window. The marker comes first: a
+// crash between the two leaves a marker the next pass removes.
+function writeQueuedJob(context: Context, paths: WorkspacePaths, record: JobRecord, files: WorkspaceFiles, previous: JobRecord | null): DispatchedJob {
+  withFileSystemHelp(paths.dir, () => markQueued(context.jobsDir, record.name));
+  try {
+    writeJobWorkspace(paths, record, files, previous);
+    excludeFromGit(context.root, context.jobsDir);
+  } catch (error) {
+    if (!previous) unmarkQueued(context.jobsDir, record.name);
+    throw error;
+  }
+  const lastRun = previous && findJobPane(context, previous);
+  if (lastRun) recount(context, [lastRun.windowId]);
+  return { paths, window: null, queuedReason: null };
+}
+
+export type ScheduleOutcome = { started: { name: string; window: NewWindow }[]; failed: { name: string; reason: string }[] };
+
+const NOTHING_SCHEDULED: ScheduleOutcome = { started: [], failed: [] };
+
+// The lock of a project's schedule pass: one pass at a time decides on a fresh view.
+const SCHEDULE_LOCK = '.schedule';
+
+// The schedule pass, only when a job of this project is queued: the cheap test every
+// observer makes (one readdir).
+export function scheduleIfQueued(context: Context): ScheduleOutcome {
+  if (queuedMarkers(context.jobsDir).length === 0) return NOTHING_SCHEDULED;
+  return runSchedule(context);
+}
+
+// The schedule pass of the project a workspace lies in, when a job of it is queued: what a
+// job's own processes run as they see it end or fall idle (its wrapper's _finish, its Stop
+// hook's _turn, activity.sh's _schedule). Nothing of theirs may fail because of it.
+export function scheduleForWorkspace(dir: string, env: NodeJS.ProcessEnv): void {
+  if (queuedMarkers(dirname(dir)).length === 0) return;
+  try {
+    const context = loadWorkspaceContext(dir, env);
+    if (context) runSchedule(context);
+  } catch {
+    // the project's folder or its server went away: the next observer tries again
+  }
+}
+
+// Starts the queued jobs of this project that are due and fails those that never can.
+// Under the project's lock (a pass that comes while another runs waits for it, then
+// decides on what that one did); each start or failure re-reads the job under its name's
+// lock and acts only if it is still queued: of two observers at the same moment, one
+// starts it. Stale queue markers (no queued job of that name) are removed.
+export function runSchedule(context: Context): ScheduleOutcome {
+  let release: (() => void) | null;
+  try {
+    release = lockJobName(context.jobsDir, SCHEDULE_LOCK, NAME_LOCK_WAIT_MS);
+  } catch {
+    // a jobs folder that takes no lock: the next observer tries again
+    return NOTHING_SCHEDULED;
+  }
+  if (!release) return NOTHING_SCHEDULED;
+  try {
+    forgetPanes(context);
+    const { jobs, queued } = scheduleJobsOf(listJobEntries(context, { all: false }).filter((entry) => entry.local));
+    const queuedNames = new Set(queued.map((job) => job.name));
+    for (const marker of queuedMarkers(context.jobsDir)) if (!queuedNames.has(marker)) unmarkQueued(context.jobsDir, marker);
+    const decision = decideSchedule(jobs, parseMaxParallel(context.options.maxParallel));
+    const outcome: ScheduleOutcome = { started: [], failed: [] };
+    for (const { name, reason } of decision.fail) {
+      if (failQueuedJob(context, name, reason)) outcome.failed.push({ name, reason });
+    }
+    for (const name of decision.start) {
+      const started = startQueuedJob(context, name);
+      if (started.ok) outcome.started.push({ name, window: started.window });
+      else if (started.reason !== null) outcome.failed.push({ name, reason: started.reason });
+    }
+    if (outcome.started.length > 0 || outcome.failed.length > 0) forgetPanes(context);
+    return outcome;
+  } finally {
+    release();
+  }
+}
+
+// Runs fn on a job's record under its name's lock if the job is still queued; null when
+// it is not (another observer started or ended it), or its lock is held that long.
+function whileQueued<T>(context: Context, name: string, fn: (paths: WorkspacePaths, record: JobRecord) => T): T | null {
+  const paths = workspacePaths(join(context.jobsDir, name));
+  let release: (() => void) | null;
+  try {
+    release = lockJobName(context.jobsDir, name, NAME_LOCK_WAIT_MS);
+  } catch {
+    return null;
+  }
+  if (!release) return null;
+  try {
+    const read = readJobRecord(paths);
+    if (!read.ok || !isQueued(read.record.state)) return null;
+    return fn(paths, read.record);
+  } finally {
+    release();
+  }
+}
+
+// Ends a queued job that can never start: failed, with the reason, no exit code.
+function failQueuedJob(context: Context, name: string, reason: string): boolean {
+  return whileQueued(context, name, (paths, record) => {
+    endQueuedJob(context, paths, { ...record, state: 'failed', exitCode: null, signal: null, reason, endedAt: new Date().toISOString() });
+    return true;
+  }) ?? false;
+}
+
+// A queued job's end without a run: the record, then the marker; the saved environment
+// (it may hold secrets) goes, since no wrapper will read it.
+function endQueuedJob(context: Context, paths: WorkspacePaths, record: JobRecord): void {
+  writeJobRecord(paths, record);
+  discardSavedEnvironment(paths);
+  unmarkQueued(context.jobsDir, record.name);
+}
+
+type Start = { ok: true; window: NewWindow } | { ok: false; reason: string | null };
+
+// Starts a queued job: its record says running first (started now, by this process, so a
+// reader sees it starting while the window is on its way), then its window opens as a
+// dispatch would open it. A window that cannot open fails the job with tmux's reason.
+function startQueuedJob(context: Context, name: string): Start {
+  return whileQueued(context, name, (paths, queuedRecord): Start => {
+    const record: JobRecord = { ...queuedRecord, state: 'running', startedAt: new Date().toISOString(), dispatcherPid: process.pid };
+    writeJobRecord(paths, record);
+    unmarkQueued(context.jobsDir, name);
+    const open = (session: string | null) => openJobWindow({
+      socket: record.socket,
+      session,
+      windowName: record.name,
+      cwd: record.worktree ?? record.root,
+      argv: wrapperArgv(record.id, paths.dir, process.execPath),
+    });
+    try {
+      const session = record.startSession ?? null;
+      try {
+        return { ok: true, window: open(session) };
+      } catch (error) {
+        // the dispatching pane's session is gone: the window goes where a dispatch from
+        // outside tmux puts it
+        if (session === null || !session.startsWith('$')) throw error;
+        return { ok: true, window: open('jobs') };
+      }
+    } catch (error) {
+      const reason = `could not start: ${(error as Error).message.replace(/^could not open the job window: /, '')}`;
+      endQueuedJob(context, paths, { ...record, state: 'failed', exitCode: null, signal: null, reason, endedAt: new Date().toISOString() });
+      return { ok: false, reason };
+    }
+  }) ?? { ok: false, reason: null };
 }
 
 type Dispatch = {
   paths: WorkspacePaths; command: string; session: string | null; previous: JobRecord | null; worktree: WorktreePlan | null; reads: string[];
+  after: string[]; afterAny: string[]; queued: boolean;
 };
 
 // Writes the workspace and opens the window (the worktree, if any, is there already).
 function dispatchInWorkspace(context: Context, request: DispatchRequest, env: NodeJS.ProcessEnv, dispatch: Dispatch): DispatchedJob {
-  const { paths, command, session, previous, worktree, reads } = dispatch;
+  const { paths, command, session, previous, worktree, reads, after, afterAny, queued } = dispatch;
   const record = buildJobRecord(context, paths, request.name, request.task, command);
   record.worktree = worktree?.path ?? null;
   record.branch = worktree?.branch ?? null;
   record.reads = reads;
+  record.after = after;
+  record.afterAny = afterAny;
+  record.reason = null;
+  record.startSession = queued ? session ?? callerSessionId(env) : null;
+  if (queued) Object.assign(record, { state: 'queued', startedAt: null });
   const claude = runsClaude(command, parseAgentChoice(context.options.agent), env, context.root)
     ? prepareClaudeJob({ command, name: request.name, paths, root: context.root, jobsDir: context.jobsDir, env })
     : null;
   if (claude) recordClaudeJob(record, claude);
   const files = buildWorkspaceFiles(context, paths, record, request.task, claude?.commandLine ?? command, env, previous !== null);
   if (claude) files.agentFiles = claude.files;
+  if (queued) return writeQueuedJob(context, paths, record, files, previous);
   writeJobWorkspace(paths, record, files, previous);
-  const dispatched = openWindowOrRollBack(context, paths, record, previous, session);
+  const opened = openWindowOrRollBack(context, paths, record, previous, session);
   // the last run's window stays open with its shell, no job window any more
   const lastRun = previous && findJobPane(context, previous);
   if (lastRun) recount(context, [lastRun.windowId]);
-  return dispatched;
+  return opened;
 }
 
 // Where a job's worktree goes and on which branch; root is the repository's top-level.
@@ -234,7 +443,10 @@ export function rerunJob(
 function rerunRequest(
   name: string, previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined,
 ): DispatchRequest {
-  return { name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], callerSession };
+  return {
+    name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], after: previous.after ?? [], afterAny: previous.afterAny ?? [],
+    callerSession,
+  };
 }
 
 // The record of a new run: state running, a fresh id, this process as its dispatcher.
@@ -310,7 +522,7 @@ function writeJobWorkspace(paths: WorkspacePaths, record: JobRecord, files: Work
 // Opens the job's window; if that fails, undoes the workspace written for it.
 function openWindowOrRollBack(
   context: Context, paths: WorkspacePaths, record: JobRecord, previous: JobRecord | null, session: string | null,
-): DispatchedJob {
+): DispatchedJob & { window: NewWindow } {
   try {
     excludeFromGit(context.root, context.jobsDir);
     const window = openJobWindow({
@@ -320,7 +532,7 @@ function openWindowOrRollBack(
       cwd: record.worktree ?? record.root,
       argv: wrapperArgv(record.id, paths.dir, process.execPath),
     });
-    return { paths, window };
+    return { paths, window, queuedReason: null };
   } catch (error) {
     if (previous) {
       // the old record back; the wrapper never ran, so its files (the saved environment
@@ -334,7 +546,7 @@ function openWindowOrRollBack(
   }
 }
 
-export type ResumedJob = DispatchedJob & { sessionId: string };
+export type ResumedJob = DispatchedJob & { window: NewWindow; sessionId: string };
 
 // Reopens the window of a Claude Code job whose window is gone (lost, or ended and its
 // window closed), in the same workspace, with the environment of whoever asks: the agent
@@ -347,6 +559,7 @@ export function resumeJob(context: Context, job: JobView, env: NodeJS.ProcessEnv
     forgetPanes(context);
     const now = viewJob(context, job.dir, { withNote: false });
     requireReadable(now);
+    if (isQueued(now.state)) throw new UsageError(`resume: job ${now.name} is queued and has not run yet; it starts by itself (see: job-runner show ${now.name})`);
     if (isLive(now.state)) {
       throw new UsageError(`resume: job ${now.name} is running in window ${now.window ?? '?'}; go there with: job-runner attach ${now.name}`);
     }
@@ -419,6 +632,9 @@ function newJobId(): string {
 function refuseUnlessRerunnable(context: Context, paths: WorkspacePaths, request: DispatchRequest): JobRecord {
   forgetPanes(context);
   const job = viewJob(context, paths.dir);
+  if (isQueued(job.state)) {
+    throw new UsageError(`dispatch: job ${request.name} is queued; choose another name, or drop it with: job-runner kill ${request.name}`);
+  }
   if (isLive(job.state)) {
     const where = job.window ? ` in window ${job.window} (session ${job.session})` : '';
     throw new UsageError(
@@ -467,11 +683,22 @@ export async function killJob(context: Context, job: JobView): Promise<JobView> 
     forgetPanes(context);
     const now = viewJob(context, job.dir);
     requireReadable(now);
+    if (isQueued(now.state)) return killQueuedJob(context, now);
     if (!isRunning(now.state)) throw new RuntimeError(`job ${now.name} is not running (${now.state})`);
     return stopRunningJob(context, now);
   });
   recount(context);
+  scheduleIfQueued(context);
   return stopped;
+}
+
+// A queued job has no window to stop: it is killed at once. Under its name's lock.
+function killQueuedJob(context: Context, job: JobView): JobView {
+  const paths = workspacePaths(job.dir);
+  const read = readJobRecord(paths);
+  if (!read.ok) throw new RuntimeError(`job ${job.name} has a broken record (${read.reason}); its files are in ${job.dir}`);
+  endQueuedJob(context, paths, { ...read.record, state: 'killed', exitCode: null, signal: null, endedAt: new Date().toISOString() });
+  return viewJob(context, job.dir);
 }
 
 // Marks the kill as requested, then signals the job's process group (the wrapper records
@@ -523,7 +750,8 @@ export type RemoveOptions = {
   // a job that has not ended (live, or unreadable) is passed over (null) instead of
   // refused (clean)
   skipUnended?: boolean;
-  // recount the status line after it (clean recounts once, after all)
+  // recount the status line and run the schedule pass after it (clean does both once,
+  // after all)
   recount?: boolean;
   // only a job in one of these states, as it is once the lock is held (clean --state);
   // another is passed over (null)
@@ -553,7 +781,10 @@ export function removeEndedJob(context: Context, dir: string, options: RemoveOpt
     if (options.states && !options.states.includes(job.state)) return null;
     return removeLocked(context, job, options);
   });
-  if (removal && options.recount !== false) recount(context, windowsLeftOpen([removal]));
+  if (removal && options.recount !== false) {
+    recount(context, windowsLeftOpen([removal]));
+    scheduleIfQueued(context);
+  }
   return removal;
 }
 
@@ -570,7 +801,10 @@ export async function removeJob(context: Context, dir: string, options: RemoveOp
     }
     return removeLocked(context, job, options);
   });
-  if (options.recount !== false) recount(context, windowsLeftOpen([removal]));
+  if (options.recount !== false) {
+    recount(context, windowsLeftOpen([removal]));
+    scheduleIfQueued(context);
+  }
   return removal;
 }
 
@@ -584,6 +818,7 @@ function unendedRefusal(job: JobView): RuntimeError {
   if (isCorrupt(job.state)) {
     return new RuntimeError(`job ${job.name} has a broken record (${job.problem}); look at ${job.dir}, then remove it with rm --force`);
   }
+  if (isQueued(job.state)) return new RuntimeError(`job ${job.name} is queued; drop it with: job-runner kill ${job.name} (or rm --force)`);
   return new RuntimeError(`job ${job.name} is running; stop it with: job-runner kill ${job.name} (or rm --force)`);
 }
 
@@ -595,6 +830,7 @@ function removeLocked(context: Context, job: JobView, options: RemoveOptions): R
   if (problem) throw new RuntimeError(`refusing to delete ${paths.dir}: ${problem}`);
   const worktree = removeJobWorktree(job);
   removeWorkspace(paths);
+  unmarkQueued(dirname(paths.dir), job.name);
   const window = job.window;
   if (window && options.closeWindow) killWindow(job.socket, window);
   return { dir: paths.dir, name: job.name, state: job.state, window, windowClosed: Boolean(window && options.closeWindow), ...worktree };

@@ -93,6 +93,11 @@ export const OPTIONS = {
     default: '',
     help: 'Extended regex (grep -E); a job that falls silent with a match in the last 5 non-blank lines of its screen is waiting for input, not idle (read at dispatch).',
   },
+  maxParallel: {
+    tmuxName: '@job-runner-max-parallel',
+    default: '0',
+    help: 'How many jobs of a project may work (or wait for you) at once; more are dispatched queued and start, oldest first, as a job ends or falls idle. 0: no limit.',
+  },
   notify: {
     tmuxName: '@job-runner-notify',
     default: 'waiting idle done failed',
@@ -134,6 +139,14 @@ export function resolveOptions(raw: Partial<Record<OptionKey, string>>): Options
 export function parseIdleAfter(value: string): number {
   if (!/^(0|[1-9][0-9]{0,5})$/.test(value)) {
     throw new UsageError(`@job-runner-idle-after ${JSON.stringify(value)}: give a whole number of seconds (0: silence never makes a job idle; default 30)`);
+  }
+  return Number(value);
+}
+
+// @job-runner-max-parallel as a number of jobs: a whole number, 0 for no limit.
+export function parseMaxParallel(value: string): number {
+  if (!/^(0|[1-9][0-9]{0,5})$/.test(value)) {
+    throw new UsageError(`@job-runner-max-parallel ${JSON.stringify(value)}: give a whole number of jobs (0: no limit; default 0)`);
   }
   return Number(value);
 }

@@ -41,6 +41,14 @@ export type JobRecord = {
   branch?: string | null;
   // the jobs whose notes, replies and files the prompt names (dispatch --reads); absent in older records
   reads?: string[];
+  // the jobs (same project) it waits for: --after until done or idle, --after-any until
+  // ended or idle, whatever the result
+  after?: string[];
+  afterAny?: string[];
+  // why it ended without running (a dependency failed, the window could not open)
+  reason?: string | null;
+  // where its window goes when a queued job starts (chosen at dispatch)
+  startSession?: string | null;
 };
 
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;
@@ -160,6 +168,10 @@ const RECORD_FIELDS: Record<keyof JobRecord, [(value: unknown) => boolean, strin
   worktree: [isOptionalString, 'a string or null'],
   branch: [isOptionalString, 'a string or null'],
   reads: [isOptionalNameList, 'a list of job names'],
+  after: [isOptionalNameList, 'a list of job names'],
+  afterAny: [isOptionalNameList, 'a list of job names'],
+  reason: [isOptionalString, 'a string or null'],
+  startSession: [isOptionalString, 'a string or null'],
 };
 
 // Reads job.json; a missing, empty, garbled or mistyped record is reported, never thrown.
@@ -412,6 +424,34 @@ export function listJobNames(jobsDir: string): string[] {
 // with "."): workspaces being built, and the locks of job names.
 const STAGING_PREFIX = '.staging-';
 const LOCKS_FOLDER = '.locks';
+// an empty file per queued job: the cheap test every observer makes before a schedule pass
+const QUEUE_FOLDER = '.queue';
+
+// Marks a job queued (before its workspace is written: a crash between the two leaves a
+// marker the next pass removes, never a queued job no observer looks at).
+export function markQueued(jobsDir: string, name: string): void {
+  const folder = join(jobsDir, QUEUE_FOLDER);
+  ensureFolder(folder);
+  writeFileSync(join(folder, name), '', { mode: 0o600 });
+}
+
+// The job is no longer queued (started, failed, killed or removed).
+export function unmarkQueued(jobsDir: string, name: string): void {
+  try {
+    rmSync(join(jobsDir, QUEUE_FOLDER, name), { force: true });
+  } catch {
+    // a read-only jobs folder: the next pass finds the job not queued and tries again
+  }
+}
+
+// The names marked queued in a jobs folder; none when there is no marker folder.
+export function queuedMarkers(jobsDir: string): string[] {
+  try {
+    return readdirSync(join(jobsDir, QUEUE_FOLDER));
+  } catch {
+    return [];
+  }
+}
 
 // Builds a new workspace in a hidden staging folder and renames it into place: readers
 // see no workspace or a whole one, and of two dispatches of one name exactly one wins.

@@ -14,7 +14,7 @@ load helpers
   run "$JR" --help
   assert_success
   # the usage lines come from the verbs' tables
-  assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force] [--worktree[=BRANCH]] [--reads JOB]..."
+  assert_line "  dispatch NAME [TASK] [--task-file FILE] [--command CMD] [--dir PATH] [--force] [--worktree[=BRANCH]] [--reads JOB]... [--after JOB]... [--after-any JOB]... [--queue]"
   assert_line "  log NAME [--follow] [--lines LINES]"
   assert_line "  wait NAME... [--timeout SECONDS] [--for UNTIL]"
   refute_output --partial "_finish"

@@ -21,10 +21,11 @@ import * as rerun from '../../../src/commands/rerun.js';
 import * as resume from '../../../src/commands/resume.js';
 import * as show from '../../../src/commands/show.js';
 import * as turn from '../../../src/commands/turn.js';
+import * as schedule from '../../../src/commands/schedule.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, rerun, resume, rm, clean, demo, installSkill, finish, turn].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, rerun, resume, rm, clean, demo, installSkill, finish, turn, schedule].map(
   (module) => module.verb.spec,
 );
 

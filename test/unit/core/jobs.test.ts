@@ -42,7 +42,10 @@ describe('viewJob', () => {
     ['a live pane', [{}], {}, 'running', '@1'],
     ['a dead pane (remain-on-exit)', [{ dead: true }], {}, 'lost', '@1'],
     ["another job's pane", [{ jobId: 'ffffffffffffffff' }], {}, 'lost', null],
-    ['no pane, its dispatcher still at work', [], { dispatcherPid: process.pid, createdAt: new Date().toISOString() }, 'starting', null],
+    ['no pane, its dispatcher still at work', [], { dispatcherPid: process.pid, createdAt: new Date().toISOString(), startedAt: new Date().toISOString() }, 'starting', null],
+    // a queued job, dispatched long ago, that a schedule pass (its dispatcher now) has just started
+    ['no pane, started from the queue just now', [], { dispatcherPid: process.pid, startedAt: new Date().toISOString() }, 'starting', null],
+    ['queued: no window expected, never lost', [], { state: 'queued' as const, startedAt: null }, 'queued', null],
     ['no pane, its dispatcher long gone', [], { dispatcherPid: process.pid }, 'lost', null],
   ])('%s -> %s', (_label, panes, record, state, window) => {
     const dir = running(record);

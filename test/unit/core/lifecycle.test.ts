@@ -75,7 +75,7 @@ describe('removeEndedJob', () => {
   });
 
   it('refuses a job still being dispatched, or passes it over with skipUnended', () => {
-    const dir = job('starting', { state: 'running', exitCode: null, endedAt: null, dispatcherPid: process.pid, createdAt: new Date().toISOString() });
+    const dir = job('starting', { state: 'running', exitCode: null, endedAt: null, dispatcherPid: process.pid, createdAt: new Date().toISOString(), startedAt: new Date().toISOString() });
     expect(() => removeEndedJob(context(), dir, { recount: false })).toThrow(/is running/);
     expect(removeEndedJob(context(), dir, { recount: false, skipUnended: true })).toBeNull();
     expect(existsSync(dir)).toBe(true);

@@ -71,8 +71,13 @@ describe('readJobRecord', () => {
     ['command', null, 'job.json: "command" is null, not a string'],
     ['endedAt', [], 'job.json: "endedAt" is a list, not a string or null'],
     ['state', undefined, 'job.json: "state" is missing, not one of queued, running, done, failed, killed'],
-    // a state only ever derived (lost), or none at all
+    // a state only ever derived (lost, starting), or none at all
     ['state', 'lost', 'job.json: "state" is a string, not one of queued, running, done, failed, killed'],
+    ['state', 'starting', 'job.json: "state" is a string, not one of queued, running, done, failed, killed'],
+    ['after', 'backend', 'job.json: "after" is a string, not a list of job names'],
+    ['afterAny', [1], 'job.json: "afterAny" is a list, not a list of job names'],
+    ['reason', 3, 'job.json: "reason" is a number, not a string or null'],
+    ['startSession', {}, 'job.json: "startSession" is an object, not a string or null'],
     ['state', '\x1b[2J', 'job.json: "state" is a string, not one of queued, running, done, failed, killed'],
     ['exitCode', '0', 'job.json: "exitCode" is a string, not a whole number or null'],
     ['exitCode', 1.5, 'job.json: "exitCode" is a number, not a whole number or null'],
