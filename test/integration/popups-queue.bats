@@ -14,23 +14,13 @@ setup() {
   attach_client
 }
 
-# Does the CLI's dispatch take OPTION? (the queue and rerun parts add --after and --reads)
-dispatch_takes() { "$JR" dispatch --help | grep -q -- "$1 "; }
-
-# A job queued after the named jobs: dispatched with --after where the CLI has it, else
-# its record written as the queue writes one (state queued, no window, not started).
+# A job queued after the named jobs (they run, so it waits).
 queue_job() {
   local name=$1
   shift
-  if dispatch_takes --after; then
-    local args=()
-    for dep in "$@"; do args+=(--after "$dep"); done
-    "$JR" dispatch "$name" "queued task" --dir "$PROJECT" "${args[@]}"
-    return
-  fi
-  local deps
-  deps=$(printf '%s, ' "$@")
-  write_record "$name" queued "\"after ${deps%, }\"" null "$@"
+  local args=()
+  for dep in "$@"; do args+=(--after "$dep"); done
+  "$JR" dispatch "$name" "queued task" --dir "$PROJECT" "${args[@]}"
 }
 
 # Writes the workspace of a job that never started: STATE, QUEUED_REASON and REASON (JSON
@@ -82,8 +72,7 @@ row_of() { screen | grep -nE "(>|│) *$1 " | head -1 | cut -d: -f1; }
   assert_equal "$(job_field backend state)" running
 }
 
-@test "prefix+L: k kills a queued job after a confirmation: killed, and it never starts (needs the queue part)" {
-  dispatch_takes --after || skip "needs the queue part: dispatch --after (issue 11)"
+@test "prefix+L: k kills a queued job after a confirmation: killed, and it never starts" {
   "$JR" dispatch backend "the API" --dir "$PROJECT"
   queue_job frontend backend
   press C-b L
@@ -155,9 +144,7 @@ fill_form() {
   assert_equal "$(job_field tests command)" "$AGENT marker from-the-form"
 }
 
-@test "prefix+J: the after and reads names of the form reach the job's record (needs the queue and rerun parts)" {
-  dispatch_takes --after || skip "needs the queue part: dispatch --after (issue 11)"
-  dispatch_takes --reads || skip "needs the rerun part: dispatch --reads (issue 11)"
+@test "prefix+J: the after and reads names of the form reach the job's record" {
   for name in backend frontend front-proxy; do "$JR" dispatch "$name" "t" --dir "$PROJECT"; done
   form_up_to_after tests
   fill_form
