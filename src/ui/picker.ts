@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { listJobEntries, loadContext, type Context, type JobView, type ListedJob } from '../core/jobs.js';
 import { clip, printable } from '../core/format.js';
-import { describeRemoval, killJob, removeEndedJob, rerunJob } from '../core/lifecycle.js';
+import { describeRemoval, killJob, removeEndedJob, rerunJob, scheduleIfQueued } from '../core/lifecycle.js';
 import { isLive, isQueued, isRunning } from '../core/state.js';
 import { listArtifactFiles, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
@@ -69,6 +69,8 @@ class Picker {
     // the first load uses the panes read with the context (prefetched with the popup)
     if (fresh) this.context.panesBySocket.clear();
     const keep = this.current();
+    // a look at the jobs is an observer too: what became due while nobody watched starts
+    scheduleIfQueued(this.context);
     this.jobs = orderForPicker(listJobEntries(this.context, { all: false }));
     // by name first: every refresh would otherwise parse each job above the selected one
     const index = keep === undefined ? -1 : this.visible().findIndex((job) => job.name === keep.name && job.view().dir === keep.dir);
