@@ -2,9 +2,10 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { defineVerb, DIR_OPTION, HELP_OPTION, WHOLE_NUMBER, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { RuntimeError } from '../core/errors.js';
+import { scheduleIfQueued } from '../core/lifecycle.js';
 import { findJob, loadContext, viewJob, type Context } from '../core/jobs.js';
 import { copyFileTo, openRegularFile, workspacePaths } from '../core/store.js';
-import { isLive, type JobState } from '../core/state.js';
+import { isLive, isQueued, type JobState } from '../core/state.js';
 import { resolveDir, type CommandIO } from './io.js';
 
 export const logSpec = {
@@ -34,7 +35,8 @@ export async function runLog(options: OptionsOf<typeof logSpec>, positionals: Po
     let offset = lines === null ? 0 : startOfLastLines(fd, lines);
     offset = copyFileTo(fd, offset, io.out);
     if (!options.follow) return 0;
-    while (isLive(viewJobState(context, job.dir))) {
+    // a queued job is followed through its start to its end
+    while (isLiveOrQueued(viewJobState(context, job.dir))) {
       await sleep(FOLLOW_POLL_MS);
       offset = copyFileTo(fd, offset, io.out);
     }
@@ -49,7 +51,16 @@ export async function runLog(options: OptionsOf<typeof logSpec>, positionals: Po
 function viewJobState(context: Context, dir: string): JobState {
   // a fresh look at tmux each time: the job may have ended or lost its window
   context.panesBySocket.clear();
+  const state = viewJob(context, dir, { withNote: false }).state;
+  if (!isQueued(state)) return state;
+  // a follower of a queued job is an observer, as wait is: what is due starts here too
+  scheduleIfQueued(context);
+  context.panesBySocket.clear();
   return viewJob(context, dir, { withNote: false }).state;
+}
+
+function isLiveOrQueued(state: JobState): boolean {
+  return isLive(state) || isQueued(state);
 }
 
 

@@ -253,7 +253,6 @@ all_ended() {
   run "$JR" kill k
   assert_success
   assert_output 'job k: killed'
-  assert_equal "$(job_field k endedAt)" "$(job_field k endedAt)"
   [ "$(job_field k endedAt)" != null ]
   [ ! -e "$PROJECT/.claude-local/jobs/.queue/k" ]
   run "$JR" rm r
@@ -278,4 +277,19 @@ all_ended() {
   assert_failure 2
   assert_output 'job-runner: @job-runner-max-parallel "two": give a whole number of jobs (0: no limit; default 0)'
   [ ! -e "$PROJECT/.claude-local" ]
+}
+
+@test "log -f on a queued job follows it through its start to its end" {
+  qdispatch a wait "$GO"
+  qdispatch b exit 0 --after a 2>/dev/null
+  "$JR" log b -f >"$BATS_TEST_TMPDIR/follow.out" &
+  follower=$!
+  # still following while b waits for a
+  sleep 0.5
+  kill -0 "$follower"
+  touch "$GO"
+  wait_until process_gone "$follower"
+  wait "$follower"
+  grep -qx 'b says hello' "$BATS_TEST_TMPDIR/follow.out"
+  grep -q '^job b: done (exit 0)' "$BATS_TEST_TMPDIR/follow.out"
 }
