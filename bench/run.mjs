@@ -268,6 +268,39 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
   record('status freshness', 'job exit -> @job-runner-running changed, ms (polled every 2 ms)', freshness, null, 1000);
 }
 
+// --- dependencies and the queue -----------------------------------------------------------------
+{
+  // from the moment a job's agent exits (its exit record) to its dependent's agent running
+  // (it writes the time it started), with nothing but the wrapper's end to start it
+  const latency = [];
+  for (let i = 0; i < WARMUP + 7; i++) {
+    const started = join(base, `dep-${i}.started`);
+    run(JR, ['dispatch', `dep-a-${i}`, 'first', '--command', 'sleep 0.3; true'], { cwd: project });
+    run(JR, ['dispatch', `dep-b-${i}`, 'second', '--after', `dep-a-${i}`, '--command', `sh -c 'date +%s%N >"$0"; exec sleep 1000' ${started}`], { cwd: project });
+    const exitFile = join(project, '.claude-local', 'jobs', `dep-a-${i}`, '.run', 'exit');
+    await waitFor(() => existsSync(exitFile) && existsSync(started) && readFileSync(started, 'utf8').endsWith('\n'), 10_000, 2);
+    const endedAt = Number(readFileSync(exitFile, 'utf8').split(' ')[2]) * 1000;
+    const startedAt = Number(readFileSync(started, 'utf8').trim()) / 1e6;
+    if (i >= WARMUP) latency.push(startedAt - endedAt);
+    run(JR, ['kill', `dep-b-${i}`], { cwd: project, allowFailure: true });
+  }
+  record('end -> dependent running', "a job's exit record -> its --after dependent's agent started, ms", latency, null, 1000);
+}
+{
+  // list with 1,000 ended jobs and 100 queued behind a running one: every list also runs
+  // the scheduler's pass (something is queued), which must find nothing to start
+  const rootQ = join(base, 'root-queued');
+  makeFinishedJobs(rootQ, 1000);
+  run(JR, ['dispatch', 'blocker', 'hold the queue', '--command', `${AGENT} sleep`], { cwd: rootQ });
+  for (let i = 0; i < 100; i++) run(JR, ['dispatch', `queued-${i}`, 'wait', '--after', 'blocker', '--command', `${AGENT} sleep`], { cwd: rootQ });
+  const { times, floor } = await measureAgainstFloor(() => list(rootQ));
+  const queued = JSON.parse(list(rootQ).stdout.toString()).filter((job) => job.state === 'queued').length;
+  record('list, 1,000 ended + 100 queued', 'list --json (and the pass that finds nothing due) / node -e 0', times, floor, 1.5, { queued });
+  const last = results.at(-1);
+  last.pass = last.pass && queued === 100;
+  run(JR, ['kill', 'blocker'], { cwd: rootQ, allowFailure: true });
+}
+
 // --- activity (Claude Code hooks, the recount) ------------------------------------------------
 // 50 job windows stand open (the recount counts them all), plus one job dispatched as
 // Claude Code (@job-runner-agent claude), whose claude-settings.json gives the hook
