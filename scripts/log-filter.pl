@@ -484,6 +484,10 @@ for (;;) {
         # a CR may be the first half of CRLF
         $carry = "\r";
         chop $text;
+    } elsif (substr($text, -1) ge "\x80" && substr($text, -3) =~ /(?:[\xc2-\xf4]|[\xe0-\xf4][\x80-\xbf]|[\xf0-\xf4][\x80-\xbf]{2})\z/) {
+        # a character cut by the end of a read would take a cell for each piece
+        $carry = $&;
+        substr($text, -length($carry)) = '';
     }
     # coloured lines are plain text once their colours are gone
     if ($plain && index($text, "\e") >= 0) {

@@ -11,6 +11,37 @@ function clean(input: string | Buffer): Buffer {
   return spawnSync('perl', [FILTER], { input }).stdout;
 }
 
+// Each sysread of the filter gets the next piece of the input (its stdin is tied), as a
+// pipe delivers what was written in separate writes: where reads split the output does not
+// depend on timing or load.
+const IN_PIECES = String.raw`
+my ($filter, $input, @sizes) = @ARGV;
+open(my $in, '<:raw', $input) or die "$input: $!";
+my $data = do { local $/; <$in> };
+my @pieces = map { substr($data, 0, $_, '') } @sizes;
+push @pieces, $data if length $data;
+package Pieces { sub TIEHANDLE { bless $_[1] } sub READ { $_[1] = shift(@{$_[0]}) // ''; length $_[1] } sub BINMODE { 1 } }
+tie *STDIN, 'Pieces', \@pieces;
+@ARGV = ();
+do $filter;
+die $@ if $@;
+`;
+
+async function cleanInPieces(input: string | Buffer, sizes: number[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
+  try {
+    writeFileSync(join(dir, 'input'), input);
+    const child = spawn('perl', ['-e', IN_PIECES, FILTER, join(dir, 'input'), ...sizes.map(String)]);
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => child.on('close', resolve));
+    return Buffer.concat(chunks).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('log-filter.pl', () => {
   it('turns CR LF into line breaks and keeps the last frame of a line redrawn with bare CRs, across read boundaries in a large output', () => {
     // a terminal ends lines with CR LF; progress bars use bare CRs; reads are up to 64 KiB.
@@ -59,6 +90,14 @@ describe('log-filter.pl', () => {
 
   it('keeps invalid UTF-8 bytes as they are', () => {
     expect(clean(Buffer.from([0x61, 0xff, 0xfe, 0x0a]))).toEqual(Buffer.from([0x61, 0xff, 0xfe, 0x0a]));
+  });
+
+  it('takes a character that a read cut in two for one cell', async () => {
+    // a box edge, then the text one cell after it: cut after its first byte, the character
+    // took a cell for each piece and the text went over its last byte
+    const drawn = '\u2502\x1b[2Gx\x1b[10G\r\n';
+    expect(await cleanInPieces(drawn, [1])).toBe('\u2502x\n');
+    expect(await cleanInPieces(drawn, [2])).toBe('\u2502x\n');
   });
 
   it('removes a sequence split across two reads', async () => {
