@@ -57,12 +57,22 @@ my $MAX_CARRY = 65536;
 my $MAX_REACH = 200;
 # The model does not know the pane's width: a row wraps here, as a terminal wraps at its width.
 my $MAX_COLUMNS = 4096;
+# The log's last lines, as many as this many bytes hold at least, are kept for the agent
+# to move back into (see recall_rows).
+my $HISTORY_BYTES = 32768;
 
 # The screen model: the rows the cursor can still move back into. Rows are numbered from
 # the start of the output; a row is a list of cells (a character's bytes, '' right of a
 # wide character, undef where nothing was written).
 my @rows = ([]);
 my @dirty = (0);   # the row changed since the log last showed it (a new line is a change)
+my @logged = (undef);  # the line the log has for the row, once it went out whole
+# The lines the log has for the rows above $rows[0], oldest first, each ended by "\n"; in
+# plain state, also the line the log shows open. A TUI redraws rows it drew in earlier
+# reads: they come back from here, as the log has them.
+my $history = '';
+my @recent;            # plain state: the reads passed through since (references), newest last
+my $recent_bytes = 0;
 my $base = 0;      # number of $rows[0]
 my ($y, $x) = (0, 0);
 my $low = 0;       # the lowest row the cursor has been on
@@ -91,6 +101,12 @@ sub show_row {
     my $row = $rows[$i];
     my $full = render($row);
     (my $text = $full) =~ s/ +\z//;
+    my $line = $text;
+    if ($final && defined $logged[$i] && $logged[$i] eq $line && !(defined $open && $open == $row)) {
+        # redrawn as the log has it already
+        $dirty[$i] = 0;
+        return;
+    }
     if (defined $open && $open == $row && substr($full, 0, length $open_text) eq $open_text) {
         # the row goes on from what the log shows
         ($text = substr($full, length $open_text)) =~ s/ +\z//;
@@ -106,6 +122,7 @@ sub show_row {
     if ($final) {
         $shown .= "\n";
         undef $open;
+        $logged[$i] = $line;
     } else {
         $open = $row;
     }
@@ -129,9 +146,56 @@ sub commit_unreachable {
     $keep = $y if $keep > $y;
     while ($base < $keep) {
         show_row(0, 1) if $dirty[0] || defined $open && $open == $rows[0];
-        shift @rows;
+        my $row = shift @rows;
+        my $text = shift @logged;
+        ($text = render($row)) =~ s/ +\z// unless defined $text;
+        remember("$text\n");
         shift @dirty;
         $base++;
+    }
+}
+
+sub remember {
+    $history .= $_[0];
+    return if length $history < 2 * $HISTORY_BYTES;
+    my $cut = index($history, "\n", length($history) - $HISTORY_BYTES);
+    substr($history, 0, $cut + 1) = '';
+}
+
+# A line of the log as the cells of a row.
+sub row_of {
+    my ($line) = @_;
+    return [split //, $line] if $line !~ /[\x80-\xff\t]/;
+    my @row;
+    for my $ch ($line =~ /$character/g) {
+        if ($ch eq "\t") {
+            push @row, "\t";
+            push @row, '' while @row % 8;
+            next;
+        }
+        my $cells = cells_of($ch);
+        if ($cells == 0 && @row) { $row[-1] .= $ch; next }
+        push @row, $ch;
+        push @row, '' if $cells == 2;
+    }
+    return \@row;
+}
+
+# The agent moves back into rows the model let go to the log (their reach was not known
+# yet, or the model was in plain state): they come back as the log has them, not blank,
+# so that what it redraws there lands on what it drew before (a cell-diffing renderer
+# redraws only the cells that changed: a spinner's row would otherwise hold a glyph and
+# a few letters of its word).
+sub recall_rows {
+    my ($n) = @_;
+    while ($n-- > 0 && length $history) {
+        my $start = rindex($history, "\n", length($history) - 2) + 1;
+        my $line = substr($history, $start, -1);
+        substr($history, $start) = '';
+        unshift @rows, row_of($line);
+        unshift @dirty, 0;
+        unshift @logged, $line;
+        $base--;
     }
 }
 
@@ -139,10 +203,12 @@ sub new_row {
     my ($dirty) = @_;
     push @rows, [];
     push @dirty, $dirty;
+    push @logged, undef;
 }
 
 sub moved_to_row {
     my ($row, $is_feed) = @_;
+    recall_rows($base - $row) if $row < $base;
     $row = $base if $row < $base;
     new_row($is_feed) while $row - $base > $#rows;
     $y = $row;
@@ -163,8 +229,10 @@ sub line_feed {
             show_row($first, 1) if $dirty[$first];
             splice(@rows, $first, 1);
             splice(@dirty, $first, 1);
+            splice(@logged, $first, 1);
             splice(@rows, $last, 0, []);
             splice(@dirty, $last, 0, 1);
+            splice(@logged, $last, 0, undef);
             return;
         }
     }
@@ -285,12 +353,15 @@ sub csi {
             erase_in_row($x, $MAX_COLUMNS);
             splice(@rows, $i + 1);
             splice(@dirty, $i + 1);
+            splice(@logged, $i + 1);
         } elsif ($mode == 1) {
             erase_in_row(0, $x + 1);
-            for my $j (0 .. $i - 1) { $rows[$j] = []; $dirty[$j] = 0 }
+            for my $j (0 .. $i - 1) { $rows[$j] = []; $dirty[$j] = 0; $logged[$j] = undef }
+            $history = '';
         } else {
             show_screen();
-            for my $j (0 .. $#rows) { $rows[$j] = []; $dirty[$j] = 0 }
+            for my $j (0 .. $#rows) { $rows[$j] = []; $dirty[$j] = 0; $logged[$j] = undef }
+            $history = '';
         }
     }
     elsif ($final eq 'X') { erase_in_row($x, $x + $n) }
@@ -305,10 +376,12 @@ sub csi {
     elsif ($final eq 'L') {
         splice(@rows, $i, 0, map { [] } 1 .. $rows_n);
         splice(@dirty, $i, 0, (1) x $rows_n);
+        splice(@logged, $i, 0, (undef) x $rows_n);
     }
     elsif ($final eq 'M') {
         splice(@rows, $i, $rows_n);
         splice(@dirty, $i, $rows_n);
+        splice(@logged, $i, $rows_n);
         new_row(0) if $i > $#rows;
         $dirty[$i] = 1;
     }
@@ -327,7 +400,8 @@ sub escape {
     if ($final eq 'c') {
         set_alternate(0);
         show_screen();
-        for my $j (0 .. $#rows) { $rows[$j] = []; $dirty[$j] = 0 }
+        for my $j (0 .. $#rows) { $rows[$j] = []; $dirty[$j] = 0; $logged[$j] = undef }
+        $history = '';
         $x = 0;
         return;
     }
@@ -383,6 +457,12 @@ sub enter_model {
     @rows = ([]);
     # a row after a line break is a line, blank or not; the first row is not yet
     @dirty = ($wrote ? 1 : 0);
+    @logged = (undef);
+    remember(join '', map { $$_ } @recent);
+    @recent = ();
+    $recent_bytes = 0;
+    # the open line is the model's row now
+    substr($history, rindex($history, "\n") + 1) = '';
     ($base, $y, $low, $x) = (0, 0, 0, 0);
     undef $top;
     undef $open;
@@ -414,6 +494,7 @@ sub settle {
         ($plain, $tail) = (1, '');
     } elsif (defined $open && !$dirty[0] && render($row) eq $open_text) {
         ($plain, $tail) = (1, $open_text);
+        $history .= $open_text;
     }
 }
 
@@ -484,6 +565,10 @@ for (;;) {
         # a CR may be the first half of CRLF
         $carry = "\r";
         chop $text;
+    } elsif (substr($text, -1) ge "\x80" && substr($text, -3) =~ /(?:[\xc2-\xf4]|[\xe0-\xf4][\x80-\xbf]|[\xf0-\xf4][\x80-\xbf]{2})\z/) {
+        # a character cut by the end of a read would take a cell for each piece
+        $carry = $&;
+        substr($text, -length($carry)) = '';
     }
     # coloured lines are plain text once their colours are gone
     if ($plain && index($text, "\e") >= 0) {
@@ -504,6 +589,14 @@ for (;;) {
         $tail = $break < 0 ? $tail . $text : substr($text, $break + 1);
         $tail = substr($tail, -$MAX_COLUMNS) if length $tail > $MAX_COLUMNS;
         $open_text = $tail;
+        # kept, not copied (the fast path stays as cheap), and joined to the history only
+        # when the model needs it
+        push @recent, \$text;
+        $recent_bytes += length $text;
+        while ($recent_bytes - length ${$recent[0]} >= $HISTORY_BYTES) {
+            $recent_bytes -= length ${shift @recent};
+            $history = '';
+        }
         $output = $watch_silence && $text =~ /\S/;
     } else {
         enter_model() if $plain;
@@ -514,6 +607,7 @@ for (;;) {
             show_screen();
             splice(@rows, $y - $base + 1);
             splice(@dirty, $y - $base + 1);
+            splice(@logged, $y - $base + 1);
             ($reach, $low) = (0, $y);
         }
         settle();
@@ -533,8 +627,9 @@ for (;;) {
 # A chunk of whole lines of text, no escape in it, two lines at least: a single line may
 # be the piece of a redrawn frame that a read cut off between its escapes (seen under
 # load: a spinner frame "- thinking" went to the log); the wrapper's end line comes with
-# the blank line before it.
-sub line_text { return index($_[0], "\e") < 0 && substr($_[0], -1) eq "\n" && ($_[0] =~ tr/\n//) >= 2 }
+# the blank line before it. Line feeds alone are no text: Claude Code moves the cursor
+# back down to its input box with them, after a frame that a read cut off before them.
+sub line_text { return index($_[0], "\e") < 0 && substr($_[0], -1) eq "\n" && ($_[0] =~ tr/\n//) >= 2 && $_[0] =~ /[^\s]/ }
 
 if (!$plain || $carry ne '') {
     enter_model() if $plain;

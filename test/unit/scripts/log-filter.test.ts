@@ -11,6 +11,51 @@ function clean(input: string | Buffer): Buffer {
   return spawnSync('perl', [FILTER], { input }).stdout;
 }
 
+// Each sysread of the filter gets the next piece of the input (its stdin is tied), as a
+// pipe delivers what was written in separate writes: where reads split the output does not
+// depend on timing or load.
+const IN_PIECES = String.raw`
+my ($filter, $input, @sizes) = @ARGV;
+open(my $in, '<:raw', $input) or die "$input: $!";
+my $data = do { local $/; <$in> };
+my @pieces = map { substr($data, 0, $_, '') } @sizes;
+push @pieces, $data if length $data;
+package Pieces { sub TIEHANDLE { bless $_[1] } sub READ { $_[1] = shift(@{$_[0]}) // ''; length $_[1] } sub BINMODE { 1 } }
+tie *STDIN, 'Pieces', \@pieces;
+@ARGV = ();
+do $filter;
+die $@ if $@;
+`;
+
+async function cleanInPieces(input: string | Buffer, sizes: number[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
+  try {
+    writeFileSync(join(dir, 'input'), input);
+    const child = spawn('perl', ['-e', IN_PIECES, FILTER, join(dir, 'input'), ...sizes.map(String)]);
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise((resolve) => child.on('close', resolve));
+    return Buffer.concat(chunks).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Piece sizes from 1 to `longest` bytes, the same for the same seed (mulberry32).
+function randomPieces(total: number, seed: number, longest: number): number[] {
+  let state = seed;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const sizes: number[] = [];
+  for (let sum = 0; sum < total; sum += sizes[sizes.length - 1]) sizes.push(1 + Math.floor(random() * longest));
+  return sizes;
+}
+
 describe('log-filter.pl', () => {
   it('turns CR LF into line breaks and keeps the last frame of a line redrawn with bare CRs, across read boundaries in a large output', () => {
     // a terminal ends lines with CR LF; progress bars use bare CRs; reads are up to 64 KiB.
@@ -59,6 +104,14 @@ describe('log-filter.pl', () => {
 
   it('keeps invalid UTF-8 bytes as they are', () => {
     expect(clean(Buffer.from([0x61, 0xff, 0xfe, 0x0a]))).toEqual(Buffer.from([0x61, 0xff, 0xfe, 0x0a]));
+  });
+
+  it('takes a character that a read cut in two for one cell', async () => {
+    // a box edge, then the text one cell after it: cut after its first byte, the character
+    // took a cell for each piece and the text went over its last byte
+    const drawn = '\u2502\x1b[2Gx\x1b[10G\r\n';
+    expect(await cleanInPieces(drawn, [1])).toBe('\u2502x\n');
+    expect(await cleanInPieces(drawn, [2])).toBe('\u2502x\n');
   });
 
   it('removes a sequence split across two reads', async () => {
@@ -183,6 +236,15 @@ describe('log-filter.pl on the output of redrawing agents', () => {
     expect(filter.log()).toBe('Working on it\nAnswer: 42\n>');
   });
 
+  it('takes line feeds alone after a redraw for cursor moves, not for lines that end it', async () => {
+    // as Claude Code moves back down to its input box after each frame; a read that holds
+    // only those line feeds wrote the frame above them to the log
+    const pieces = ['Working\r\n| thinking\r\n\r\n> \x1b[2A\r\x1b[2K/ thinking', '\r\n\r\n', '\x1b[2A\r\x1b[2K- thinking', '\r\n\r\n',
+      '\x1b[2A\r\x1b[2KAnswer: 42\r\n\r\n> \r\n'];
+    expect(await cleanInPieces(pieces.join(''), pieces.map((piece) => Buffer.byteLength(piece))))
+      .toBe('Working\nAnswer: 42\n\n>\n');
+  });
+
   const fixture = (version: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', `claude-code-${version}.pane`));
 
   // recorded with tmux pipe-pane from a real Claude Code 2.1.197 (it draws inline) against
@@ -215,6 +277,29 @@ describe('log-filter.pl on the output of redrawing agents', () => {
     // the old filter wrote every frame: 934 lines, 312 of them not blank
     expect(lines.length).toBeLessThan(70);
   });
+
+  // how tmux's pipe-pane splits the output into reads is up to timing and load: spinner
+  // frames once reached the log of a CI run (\u273b H  l: a frame's changed cells drawn on
+  // a row the model had let go, as blank). The bats test's pattern for a spinner frame
+  const SPINNER_FRAME = /^\s*[\u00b7\u2722\u2733\u2736\u273b\u273d*](\s+\S{1,2})*\s*$/u;
+  it('keeps spinner frames of a real inline Claude Code session out of the log however reads split its output, and each line of the reply once', async () => {
+    const raw = fixture('2.1.197');
+    const seeds = [1, 2, 3, 4, 5, 6];
+    const logs = await Promise.all(seeds.map((seed) => cleanInPieces(raw, randomPieces(raw.length, seed, 80))));
+    const frames = logs.map((log) => log.split('\n').filter((line) => SPINNER_FRAME.test(line)));
+    expect(frames).toEqual(seeds.map(() => []));
+    logs.forEach((log, i) => {
+      const lines = log.split('\n');
+      for (const line of [
+        '\u25cf MOCK-REPLY-OK (reply 1) The mock model read your prompt.',
+        '  - first point: the log filter keeps each line once',
+        '  it is drawn by the agent.',
+        '\u25cf MOCK-REPLY-OK tool result received.',
+      ]) {
+        expect(lines.filter((l) => l === line).length, `seed ${seeds[i]}: ${line}`).toBe(1);
+      }
+    });
+  }, 60_000);
 
   // the same session with Claude Code 2.1.332, which draws on the alternate screen: the
   // log holds none of its frames (activity.sh adds tmux's rendering of the screen)
