@@ -88,15 +88,38 @@ export function workspacePaths(dir: string) {
   };
 }
 
-// The project root of a directory: the nearest folder with a .git entry, else the directory itself.
+// The project root of a directory: the nearest folder with a .git entry, else the directory
+// itself; a linked worktree that lies inside its main checkout (a job's, under
+// .claude-local/worktrees/) belongs to that checkout's project, so an agent working in it
+// finds the jobs it runs beside.
 export function findProjectRoot(dir: string): string {
   const start = realpathSync(dir);
   let current = start;
   for (;;) {
-    if (existsSync(join(current, '.git'))) return current;
+    if (existsSync(join(current, '.git'))) return mainCheckoutAround(current) ?? current;
     const parent = dirname(current);
     if (parent === current) return start;
     current = parent;
+  }
+}
+
+// The main checkout of a linked worktree at `dir` when the worktree lies inside it; else
+// null. A linked worktree's .git is a file: "gitdir: <main>/.git/worktrees/<name>".
+function mainCheckoutAround(dir: string): string | null {
+  let text: string;
+  try {
+    if (!lstatSync(join(dir, '.git')).isFile()) return null;
+    text = readFileSync(join(dir, '.git'), 'utf8').slice(0, 4096);
+  } catch {
+    return null;
+  }
+  const match = /^gitdir: (\/.*)\/\.git\/worktrees\/[^/\n]+\n?$/.exec(text);
+  if (!match) return null;
+  try {
+    const main = realpathSync(match[1]!);
+    return dir.startsWith(`${main}/`) && statSync(join(main, '.git')).isDirectory() ? main : null;
+  } catch {
+    return null;
   }
 }
 

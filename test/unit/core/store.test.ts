@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -186,6 +186,25 @@ describe('findProjectRoot and excludeFromGit', () => {
     expect(findProjectRoot(dir)).toBe(dir);
     excludeFromGit(dir, '/elsewhere/jobs');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes a linked worktree inside its main checkout (a job's) for the main checkout's project, and no other", () => {
+    const main = realpathSync(mkdtempSync(join(dir, 'main-')));
+    mkdirSync(join(main, '.git', 'worktrees', 'api'), { recursive: true });
+    const inside = join(main, '.claude-local', 'worktrees', 'api');
+    mkdirSync(join(inside, 'src'), { recursive: true });
+    writeFileSync(join(inside, '.git'), `gitdir: ${join(main, '.git', 'worktrees', 'api')}\n`);
+    expect(findProjectRoot(join(inside, 'src'))).toBe(main);
+    // a worktree of the user's beside the checkout is a project of its own
+    const beside = join(dir, 'feature');
+    mkdirSync(beside);
+    writeFileSync(join(beside, '.git'), `gitdir: ${join(main, '.git', 'worktrees', 'api')}\n`);
+    expect(findProjectRoot(beside)).toBe(realpathSync(beside));
+    // a submodule's .git file points into modules/, not worktrees/
+    const sub = join(main, 'vendor', 'lib');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, '.git'), 'gitdir: ../../.git/modules/lib\n');
+    expect(findProjectRoot(sub)).toBe(sub);
   });
 
   it("writes a linked worktree's exclusions to the main repository", () => {
