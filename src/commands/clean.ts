@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, scheduleIfQueued, windowsLeftOpen, worktreeRefusal, WorktreeHoldsWork, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, recount, removeEndedJob, scheduleIfQueued, windowsLeftOpen, worktreeRefusal, KeptJob, type Removal } from '../core/lifecycle.js';
 import { ENDED_STATES, isEnded, kindOfStateName, type JobState } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -79,7 +79,7 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
     try {
       removal = removeEndedJob(context, job.dir, { skipUnended: true, states, closeWindow: options['close-window'] === true, recount: false });
     } catch (error) {
-      if (!(error instanceof WorktreeHoldsWork)) throw error;
+      if (!(error instanceof KeptJob)) throw error;
       io.out(`kept ${job.dir}: ${error.message}\n`);
       continue;
     }

@@ -243,24 +243,55 @@ export function runSchedule(context: Context): ScheduleOutcome {
   }
   if (!release) return NOTHING_SCHEDULED;
   try {
-    forgetPanes(context);
-    const { jobs, queued } = scheduleJobsOf(listJobEntries(context, { all: false }).filter((entry) => entry.local));
-    const queuedNames = new Set(queued.map((job) => job.name));
-    for (const marker of queuedMarkers(context.jobsDir)) if (!queuedNames.has(marker)) unmarkQueued(context.jobsDir, marker);
-    const decision = decideSchedule(jobs, parseMaxParallel(context.options.maxParallel));
     const outcome: ScheduleOutcome = { started: [], failed: [] };
-    for (const { name, reason } of decision.fail) {
-      if (failQueuedJob(context, name, reason)) outcome.failed.push({ name, reason });
-    }
-    for (const name of decision.start) {
-      const started = startQueuedJob(context, name);
-      if (started.ok) outcome.started.push({ name, window: started.window });
-      else if (started.reason !== null) outcome.failed.push({ name, reason: started.reason });
+    // a start that failed frees the slot it was given: decide again until a round starts
+    // or fails nothing more (each round ends at least one queued job, so this ends)
+    for (let round = 0; ; round++) {
+      forgetPanes(context);
+      const { jobs, queued } = scheduleJobsOf(listJobEntries(context, { all: false }).filter((entry) => entry.local));
+      if (round === 0) removeStaleMarkers(context, new Set(queued.map((job) => job.name)));
+      const decision = decideSchedule(jobs, parseMaxParallel(context.options.maxParallel));
+      let failedStart = false;
+      for (const { name, reason } of decision.fail) {
+        if (failQueuedJob(context, name, reason)) outcome.failed.push({ name, reason });
+      }
+      for (const name of decision.start) {
+        const started = startQueuedJob(context, name);
+        if (started.ok) outcome.started.push({ name, window: started.window });
+        else if (started.reason !== null) {
+          outcome.failed.push({ name, reason: started.reason });
+          failedStart = true;
+        }
+      }
+      if (!failedStart) break;
     }
     if (outcome.started.length > 0 || outcome.failed.length > 0) forgetPanes(context);
     return outcome;
   } finally {
     release();
+  }
+}
+
+// Removes the markers of names no queued job has, each under the name's lock and after
+// its record is read again: a dispatch writes the marker before its workspace appears, and
+// holds the lock all that time (a marker taken away then was a queued job nobody would
+// ever look at again). A name whose lock is held now is left for the next pass.
+function removeStaleMarkers(context: Context, queuedNames: ReadonlySet<string>): void {
+  for (const marker of queuedMarkers(context.jobsDir)) {
+    if (queuedNames.has(marker)) continue;
+    let release: (() => void) | null;
+    try {
+      release = lockJobName(context.jobsDir, marker, 0);
+    } catch {
+      continue;
+    }
+    if (!release) continue;
+    try {
+      const read = readJobRecord(workspacePaths(join(context.jobsDir, marker)));
+      if (!read.ok || !isQueued(read.record.state)) unmarkQueued(context.jobsDir, marker);
+    } finally {
+      release();
+    }
   }
 }
 
@@ -307,6 +338,13 @@ type Start = { ok: true; window: NewWindow } | { ok: false; reason: string | nul
 // dispatch would open it. A window that cannot open fails the job with tmux's reason.
 function startQueuedJob(context: Context, name: string): Start {
   return whileQueued(context, name, (paths, queuedRecord): Start => {
+    // its own checkout, or not at all: tmux would open a window on a folder that is gone
+    // in the main checkout instead, where the agent must not edit
+    if (queuedRecord.worktree && !(existsSync(queuedRecord.worktree) && isWorktreeOf(gitTopLevel(queuedRecord.root) ?? queuedRecord.root, queuedRecord.worktree))) {
+      const reason = `could not start: its worktree ${queuedRecord.worktree} is gone; run it again with: job-runner rerun ${name}`;
+      endQueuedJob(context, paths, { ...queuedRecord, state: 'failed', exitCode: null, signal: null, reason, endedAt: new Date().toISOString() });
+      return { ok: false, reason };
+    }
     const record: JobRecord = { ...queuedRecord, state: 'running', startedAt: new Date().toISOString(), dispatcherPid: process.pid };
     writeJobRecord(paths, record);
     unmarkQueued(context.jobsDir, name);
@@ -434,17 +472,20 @@ export function rerunJob(
   const paths = workspacePaths(job.dir);
   const read = readJobRecord(paths);
   if (!read.ok) throw new RuntimeError(`rerun: job ${job.name} has a broken record (${read.reason}); its files are in ${paths.dir}`);
-  const request = rerunRequest(basename(job.dir), read.record, change.task ?? readTaskFile(paths), change.command, callerSession);
+  const request = rerunRequest(basename(job.dir), read.record, change.task ?? readTaskFile(paths), change.command, callerSession, new Set(listJobNames(context.jobsDir)));
   return dispatchJob(context, request, env);
 }
 
 // What a rerun dispatches: the previous run's request, but for what is given anew. The
-// name is the workspace's, whatever its record says.
+// name is the workspace's, whatever its record says. The jobs it waited for or read that
+// have been removed since are dropped: a dependency it ran after is over, and a removed
+// one could never be waited for again.
 function rerunRequest(
-  name: string, previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined,
+  name: string, previous: JobRecord, task: Buffer, command: string | undefined, callerSession: string | undefined, jobs: ReadonlySet<string>,
 ): DispatchRequest {
+  const kept = (names: readonly string[] | undefined) => (names ?? []).filter((job) => jobs.has(job));
   return {
-    name, task, command: command ?? previous.command, force: true, reads: previous.reads ?? [], after: previous.after ?? [], afterAny: previous.afterAny ?? [],
+    name, task, command: command ?? previous.command, force: true, reads: kept(previous.reads), after: kept(previous.after), afterAny: kept(previous.afterAny),
     callerSession,
   };
 }
@@ -764,9 +805,16 @@ export type Removal = {
   worktree: string | null; branch: string | null;
 };
 
+// A job rm refuses and clean keeps, with a line that says why.
+export class KeptJob extends RuntimeError {}
+
 // A job whose worktree holds work that removing it would lose: rm refuses it (even with
 // --force, which is about the job, not the user's files), clean passes it over.
-export class WorktreeHoldsWork extends RuntimeError {}
+export class WorktreeHoldsWork extends KeptJob {}
+
+// An ended job that a queued job still names (--after, --after-any, --reads): removing it
+// would fail that job ("dependency was removed") or send it to read files that are gone.
+export class NeededByQueuedJob extends KeptJob {}
 
 // Removes an ended job's workspace (and with closeWindow its window); a live one is
 // refused, or passed over with skipUnended.
@@ -796,6 +844,9 @@ export async function removeJob(context: Context, dir: string, options: RemoveOp
     let job = viewJob(context, dir, { withNote: false });
     if (!isEnded(job.state) && !options.force) throw unendedRefusal(job);
     if (isLive(job.state)) {
+      // what would stop the removal after the kill stops it before: the job keeps running
+      const refusal = worktreeRefusal(job);
+      if (refusal) throw refusal;
       job = await stopRunningJob(context, job);
       if (isLive(job.state)) throw new RuntimeError(`job ${job.name} did not stop; its window is ${job.window ?? 'gone'}; nothing was removed`);
     }
@@ -828,12 +879,29 @@ function removeLocked(context: Context, job: JobView, options: RemoveOptions): R
   if (!existsSync(paths.dir)) throw new RuntimeError(`job ${job.name}: ${paths.dir} was removed meanwhile`);
   const problem = deletionProblem(paths, options.force ? { withoutRecord: context.jobsDir } : {});
   if (problem) throw new RuntimeError(`refusing to delete ${paths.dir}: ${problem}`);
+  if (!options.force) refuseIfNeeded(context, job.name);
   const worktree = removeJobWorktree(job);
   removeWorkspace(paths);
   unmarkQueued(dirname(paths.dir), job.name);
   const window = job.window;
   if (window && options.closeWindow) killWindow(job.socket, window);
   return { dir: paths.dir, name: job.name, state: job.state, window, windowClosed: Boolean(window && options.closeWindow), ...worktree };
+}
+
+// Refuses to remove a job that a queued job of the project waits for or reads.
+function refuseIfNeeded(context: Context, name: string): void {
+  for (const marker of queuedMarkers(context.jobsDir)) {
+    if (marker === name) continue;
+    const read = readJobRecord(workspacePaths(join(context.jobsDir, marker)));
+    if (!read.ok || !isQueued(read.record.state)) continue;
+    const { after = [], afterAny = [], reads = [] } = read.record;
+    const how = after.includes(name) ? '--after' : afterAny.includes(name) ? '--after-any' : reads.includes(name) ? '--reads' : null;
+    if (how) {
+      throw new NeededByQueuedJob(
+        `job ${name} is named by the queued job ${marker} (${how} ${name}); nothing was removed; remove it once ${marker} has started, or now with rm --force (${marker} then ${how === '--reads' ? 'finds its files gone' : 'fails'})`,
+      );
+    }
+  }
 }
 
 // Removes the job's worktree through git (its metadata too) when nothing would be lost
