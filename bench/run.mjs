@@ -291,7 +291,11 @@ last.pass = last.pass && last.scaling <= last.scalingTarget;
   // the scheduler's pass (something is queued), which must find nothing to start
   const rootQ = join(base, 'root-queued');
   makeFinishedJobs(rootQ, 1000);
+  // a silent agent falls idle after @job-runner-idle-after, which frees its dependents:
+  // the watch off for the blocker, so the 100 stay queued however long the runs take
+  tmux('set', '-g', '@job-runner-idle-after', '0');
   run(JR, ['dispatch', 'blocker', 'hold the queue', '--command', `${AGENT} sleep`], { cwd: rootQ });
+  tmux('set', '-gu', '@job-runner-idle-after');
   for (let i = 0; i < 100; i++) run(JR, ['dispatch', `queued-${i}`, 'wait', '--after', 'blocker', '--command', `${AGENT} sleep`], { cwd: rootQ });
   const { times, floor } = await measureAgainstFloor(() => list(rootQ));
   const queued = JSON.parse(list(rootQ).stdout.toString()).filter((job) => job.state === 'queued').length;

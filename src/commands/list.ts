@@ -25,8 +25,8 @@ export const listSpec = {
 export function runList(options: OptionsOf<typeof listSpec>, _positionals: PositionalsOf<typeof listSpec>, io: CommandIO): number {
   const context = loadContext(resolveDir(io, options.dir), io.env);
   // a read is an observer too: a dependency lost while nobody watched is decided here
-  scheduleIfQueued(context);
-  const entries = listJobEntries(context, { all: options.all });
+  const pass = scheduleIfQueued(context, { panesFresh: true });
+  const entries = !options.all && pass.listing ? pass.listing : listJobEntries(context, { all: options.all });
   if (options.json) {
     for (const chunk of jsonArray(entries.map((job) => job.json()))) io.out(chunk);
     return 0;

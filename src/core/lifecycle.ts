@@ -14,7 +14,7 @@ import {
   addWorktree, commitsOnNoOtherBranch, currentBranch, gitTopLevel, isValidBranchName, isWorktreeOf, removeWorktree, uncommittedChanges,
 } from './git.js';
 import {
-  describeQueuedJob, findJobPane, listJobEntries, loadWorkspaceContext, orphanPanes, requireReadable, scheduleJobsOf, viewJob, type Context, type JobView,
+  describeQueuedJob, findJobPane, listJobEntries, loadWorkspaceContext, orphanPanes, requireReadable, scheduleJobsOf, viewJob, type Context, type JobView, type ListedJob,
 } from './jobs.js';
 import { checkJobName } from './names.js';
 import { parseIdleAfter, parseMaxParallel } from './options.js';
@@ -201,19 +201,32 @@ function writeQueuedJob(context: Context, paths: WorkspacePaths, record: JobReco
   return { paths, window: null, queuedReason: null };
 }
 
-export type ScheduleOutcome = { started: { name: string; window: NewWindow }[]; failed: { name: string; reason: string }[] };
+export type ScheduleOutcome = {
+  started: { name: string; window: NewWindow }[];
+  failed: { name: string; reason: string }[];
+  // the project's listing the pass decided on, when it changed nothing: still what a
+  // reader would list now (list takes it rather than list the jobs twice)
+  listing?: ListedJob[];
+};
 
 const NOTHING_SCHEDULED: ScheduleOutcome = { started: [], failed: [] };
+
+// a project lock taken within this long was free: no other pass ran in between
+const LOCK_TAKEN_AT_ONCE_MS = 20;
 
 // The lock of a project's schedule pass: one pass at a time decides on a fresh view.
 const SCHEDULE_LOCK = '.schedule';
 
 // The schedule pass, only when a job of this project is queued: the cheap test every
 // observer makes (one readdir).
-export function scheduleIfQueued(context: Context): ScheduleOutcome {
+export function scheduleIfQueued(context: Context, options: ScheduleOptions = {}): ScheduleOutcome {
   if (queuedMarkers(context.jobsDir).length === 0) return NOTHING_SCHEDULED;
-  return runSchedule(context);
+  return runSchedule(context, options);
 }
+
+// panesFresh: the context's panes were listed just now, by a caller that changed nothing
+// since (list, with the panes its shim prefetched): the pass looks at them, not again
+export type ScheduleOptions = { panesFresh?: boolean };
 
 // The schedule pass of the project a workspace lies in, when a job of it is queued: what a
 // job's own processes run as they see it end or fall idle (its wrapper's _finish, its Stop
@@ -233,8 +246,9 @@ export function scheduleForWorkspace(dir: string, env: NodeJS.ProcessEnv): void 
 // decides on what that one did); each start or failure re-reads the job under its name's
 // lock and acts only if it is still queued: of two observers at the same moment, one
 // starts it. Stale queue markers (no queued job of that name) are removed.
-export function runSchedule(context: Context): ScheduleOutcome {
+export function runSchedule(context: Context, { panesFresh = false }: ScheduleOptions = {}): ScheduleOutcome {
   let release: (() => void) | null;
+  const askedAt = Date.now();
   try {
     release = lockJobName(context.jobsDir, SCHEDULE_LOCK, NAME_LOCK_WAIT_MS);
   } catch {
@@ -242,13 +256,18 @@ export function runSchedule(context: Context): ScheduleOutcome {
     return NOTHING_SCHEDULED;
   }
   if (!release) return NOTHING_SCHEDULED;
+  const waited = () => Date.now() - askedAt > LOCK_TAKEN_AT_ONCE_MS;
   try {
     const outcome: ScheduleOutcome = { started: [], failed: [] };
     // a start that failed frees the slot it was given: decide again until a round starts
     // or fails nothing more (each round ends at least one queued job, so this ends)
+    let listing: ListedJob[] = [];
     for (let round = 0; ; round++) {
-      forgetPanes(context);
-      const { jobs, queued } = scheduleJobsOf(listJobEntries(context, { all: false }).filter((entry) => entry.local));
+      // the panes at hand may be the caller's own fresh look; not once the lock was waited
+      // for (another pass changed things meanwhile) or a round before this one ran
+      if (!panesFresh || round > 0 || waited()) forgetPanes(context);
+      listing = listJobEntries(context, { all: false });
+      const { jobs, queued } = scheduleJobsOf(listing.filter((entry) => entry.local));
       if (round === 0) removeStaleMarkers(context, new Set(queued.map((job) => job.name)));
       const decision = decideSchedule(jobs, parseMaxParallel(context.options.maxParallel));
       let failedStart = false;
@@ -266,6 +285,7 @@ export function runSchedule(context: Context): ScheduleOutcome {
       if (!failedStart) break;
     }
     if (outcome.started.length > 0 || outcome.failed.length > 0) forgetPanes(context);
+    else outcome.listing = listing;
     return outcome;
   } finally {
     release();

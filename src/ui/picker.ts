@@ -70,8 +70,9 @@ class Picker {
     if (fresh) this.context.panesBySocket.clear();
     const keep = this.current();
     // a look at the jobs is an observer too: what became due while nobody watched starts
-    scheduleIfQueued(this.context);
-    this.jobs = orderForPicker(listJobEntries(this.context, { all: false }));
+    // (the panes are fresh: just cleared, or prefetched with the popup)
+    const pass = scheduleIfQueued(this.context, { panesFresh: true });
+    this.jobs = orderForPicker(pass.listing ?? listJobEntries(this.context, { all: false }));
     // by name first: every refresh would otherwise parse each job above the selected one
     const index = keep === undefined ? -1 : this.visible().findIndex((job) => job.name === keep.name && job.view().dir === keep.dir);
     this.selected = index >= 0 ? index : Math.min(this.selected, Math.max(0, this.visible().length - 1));
