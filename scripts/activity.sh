@@ -165,10 +165,42 @@ clients=${clients%%"$marker"*}
 screen=
 case $answer in *"$marker$nl"?*) screen=${answer#*"$marker$nl"} ;; esac
 
-# On the alternate screen nothing scrolls into the log: the screen as it stands goes there.
+# On the alternate screen nothing scrolls into the log: the screen goes there. At the end
+# as it stands; at idle or waiting once it has stopped changing, in the background: the
+# hook that says so runs while the agent may still be drawing (Claude Code 2.1.332 drew its
+# reply after its Stop hook had begun; the log missed it). One snapshot at a time
+# (.run/snapshot), and the wrapper waits for it before the job's end reaches the log.
 if [ "$alternate" = 1 ] && [ -n "$screen" ]; then
-  printf '\n----- the screen when the job became %s, %s -----\n%s\n' "$kind${new_for:+ ($new_for)}" \
-    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$screen" >>"$ws/log.txt"
+  heading="----- the screen when the job became $kind${new_for:+ ($new_for)}, $(date -u +%Y-%m-%dT%H:%M:%SZ) -----"
+  if [ "$new" = ended ]; then
+    printf '\n%s\n%s\n' "$heading" "$screen" >>"$ws/log.txt"
+  else
+    (
+      trap '' HUP
+      tries=0
+      until mkdir "$run/snapshot"; do
+        tries=$((tries + 1))
+        [ "$tries" -ge 30 ] && break
+        sleep 0.1
+      done
+      # settled: the same for half a second (at most three seconds of looking)
+      tries=0 same=0
+      while [ "$tries" -lt 30 ] && [ "$same" -lt 5 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+        # empty once the agent has left the alternate screen: the last one drawn stands
+        next=$(tmux if-shell -F -t "$pane" '#{alternate_on}' "capture-pane -p -t $pane") || break
+        [ -n "$next" ] || break
+        if [ "$next" = "$screen" ]; then
+          same=$((same + 1))
+        else
+          screen=$next same=0
+        fi
+      done
+      printf '\n%s\n%s\n' "$heading" "$screen" >>"$ws/log.txt"
+      rmdir "$run/snapshot"
+    ) </dev/null &
+  fi
 fi
 
 case " ${notify:-$default_notify} " in

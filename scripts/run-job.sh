@@ -102,6 +102,10 @@ main() {
   local now=${EPOCHREALTIME:-$(date +%s)}
   # EPOCHREALTIME uses the locale's decimal mark
   now=${now/,/.}
+  # a snapshot of the alternate screen may still be settling (activity.sh): it goes into
+  # the log before the end does
+  local settling=0
+  while [ -d "$run/snapshot" ] && ((settling++ < 40)); do sleep 0.1; done
   # node prints the summary, waits until the log holds it, then records the end: a job
   # reported ended has its whole log (node started lean, as the shims start it: see
   # node-env.sh)

@@ -235,6 +235,9 @@ notified_times() { [ "$(grep -c . "$HOME/notified" 2>/dev/null)" = "$1" ]; }
   run cat "$HOME/notified"
   assert_output "idle
 waiting"
+  # the snapshot is written once the screen has settled, in the background
+  wait_until grep -q -- '----- the screen when the job became idle' "$(workspace twice)/log.txt"
+  wait_until [ ! -d "$(workspace twice)/.run/snapshot" ]
   run grep -c -- '----- the screen when the job became idle' "$(workspace twice)/log.txt"
   assert_output 1
   activity twice working
@@ -248,6 +251,8 @@ waiting"
   wait_until [ "$(tmux display-message -p -t jobs:=full '#{alternate_on}')" = 1 ]
   wait_until pane_shows full "DRAWN ON THE ALTERNATE SCREEN"
   activity full waiting permission
+  wait_until grep -q -- '----- the screen when the job became waiting (permission), ' "$(workspace full)/log.txt"
+  wait_until [ ! -d "$(workspace full)/.run/snapshot" ]
   run grep -A1 -- '----- the screen when the job became waiting (permission), ' "$(workspace full)/log.txt"
   assert_line --index 1 "DRAWN ON THE ALTERNATE SCREEN"
   # on the normal screen the log has it already: no copy
@@ -257,6 +262,18 @@ waiting"
   activity full idle
   run grep -c -- '----- the screen' "$(workspace full)/log.txt"
   assert_output 1
+}
+
+@test "on the alternate screen, what the agent draws right after it said idle is in the snapshot" {
+  start_agent late
+  tell late "alt DRAWN BEFORE THE HOOK"
+  wait_until pane_shows late "DRAWN BEFORE THE HOOK"
+  # a Claude Code hook runs while its reply may still be drawn
+  activity late idle
+  tell late "alt DRAWN AFTER THE HOOK"
+  wait_until grep -q -- '----- the screen when the job became idle' "$(workspace late)/log.txt"
+  run grep -A3 -- '----- the screen when the job became idle' "$(workspace late)/log.txt"
+  assert_output --partial "DRAWN AFTER THE HOOK"
 }
 
 @test "50 job windows: the recount counts each once, a window linked into a second session or a session group too" {
