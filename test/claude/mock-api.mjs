@@ -103,7 +103,7 @@ function resultText(block) {
 const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 // A model that uses the skill NAME. The prompt says what to run: `MOCK-JOB: JOB [after J]...
-// [reads J]...: TASK` lines and `MOCK-AGENT: COMMAND` (each job's command); the skill's text
+// [reads J]... [worktree]: TASK` lines and `MOCK-AGENT: COMMAND` (each job's command); the skill's text
 // says how (skillPlan). One step per reply, each after the result of the one before:
 //   - NAME not in the skill listing Claude Code sent: say so and end the turn;
 //   - no Skill call yet: call the Skill tool with the name as listed (a plugin's is PLUGIN:NAME);
@@ -154,10 +154,13 @@ function skillPlan(skillText, prompt) {
     if (!new RegExp(`${flag}\\b`).test(skillText)) return `the skill does not teach ${flag}`;
   }
   const agent = /MOCK-AGENT: ([^\n]+)/.exec(prompt);
-  const jobs = [...prompt.matchAll(/^MOCK-JOB: (\S+)((?: (?:after|reads) \S+)*): ([^\n]+)$/gm)];
+  const jobs = [...prompt.matchAll(/^MOCK-JOB: (\S+)((?: (?:after|reads) \S+| worktree)*): ([^\n]+)$/gm)];
   if (!agent || jobs.length === 0) return 'the prompt names no MOCK-JOB or no MOCK-AGENT';
+  // a job the prompt wants in its own checkout: as the skill says to ask for one
+  if (jobs.some(([, , relations]) => / worktree/.test(relations)) && !/--worktree\b/.test(skillText)) return 'the skill does not teach --worktree';
   const commands = jobs.map(([, job, relations, task]) => {
-    const flags = [...relations.matchAll(/(after|reads) (\S+)/g)].map(([, kind, dep]) => `--${kind} ${shellQuote(dep)}`);
+    const flags = [...relations.matchAll(/(after|reads) (\S+)| (worktree)/g)]
+      .map(([, kind, dep, worktree]) => (worktree ? '--worktree' : `--${kind} ${shellQuote(dep)}`));
     return [cli, 'dispatch', shellQuote(job), shellQuote(task), ...flags, '--command', shellQuote(agent[1].trim())].join(' ');
   });
   const until = /--for idle\b/.test(skillText) ? ' --for idle' : '';

@@ -118,8 +118,9 @@ install_plugin() {
 }
 
 # A Claude Code job whose mock model uses the skill listed as LISTED (SKILL_FILE: its
-# text) fans out a backend, a frontend after it and a test job after both, with the CLI
-# and the flags the skill's text gives, and waits: they end done, in order, their prompts
+# text) fans out a backend, a frontend after it and a test job after both, each in its
+# own worktree, under a limit of two at once, with the CLI and the flags the skill's text
+# gives, and waits: they end done, in order, their prompts
 # naming the notes they read. CLI...: the paths of the CLI the skill may name.
 fan_out_with_skill() {
   local listed=$1 skill_file=$2
@@ -136,10 +137,15 @@ fan_out_with_skill() {
   # the jobs come from the prompt, how to run them from the skill's text
   prompt="Split this into jobs with the $SKILL skill and wait for them to finish.
 MOCK-USE-SKILL: $SKILL
-MOCK-JOB: backend: Build the REST API; document it in your notes.
-MOCK-JOB: frontend after backend reads backend: Build the UI on that API.
-MOCK-JOB: tests after frontend reads backend reads frontend: Test the API and the UI together.
+MOCK-JOB: backend worktree: Build the REST API; document it in your notes.
+MOCK-JOB: frontend after backend reads backend worktree: Build the UI on that API.
+MOCK-JOB: tests after frontend reads backend reads frontend worktree: Test the API and the UI together.
 MOCK-AGENT: $AGENT argv"
+  # the project is a git repository (each job in a worktree of its own) with a limit of
+  # two jobs at once; the session itself holds one slot while it works
+  git init -q -b main "$PROJECT"
+  git -C "$PROJECT" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init
+  tmux set -g @job-runner-max-parallel 2
   run "$JR" dispatch lead "$prompt" --command "$CLAUDE"
   assert_success
   PANE=$(job_field lead pane)
@@ -152,13 +158,16 @@ MOCK-AGENT: $AGENT argv"
   mock_saw_skill_listed "$listed" "$(skill_description "$skill_file")"
   run bash_commands_seen
   assert_line --index 0 "(Skill {\"skill\":\"$listed\"})"
-  assert_line --index 1 --regexp "^[^ ]*job-runner[\"']? dispatch 'backend' "
-  assert_line --index 2 --regexp " dispatch 'frontend' .* --after 'backend' --reads 'backend' "
-  assert_line --index 3 --regexp " dispatch 'tests' .* --after 'frontend' --reads 'backend' --reads 'frontend' "
+  assert_line --index 1 --regexp "^[^ ]*job-runner[\"']? dispatch 'backend' .* --worktree "
+  assert_line --index 2 --regexp " dispatch 'frontend' .* --after 'backend' --reads 'backend' --worktree "
+  assert_line --index 3 --regexp " dispatch 'tests' .* --after 'frontend' --reads 'backend' --reads 'frontend' --worktree "
   assert_line --index 4 --regexp " wait 'backend' 'frontend' 'tests'"
 
   for job in backend frontend tests; do
     assert_equal "$(job_field "$job" state)" done
+    # each in its own checkout, on its own branch
+    assert_equal "$(job_field "$job" branch)" "job/$job"
+    git -C "$PROJECT" worktree list --porcelain | grep -qx "worktree $(job_field "$job" worktree)"
   done
   # in order: each started once the one it runs after had ended
   started_after_end frontend backend
@@ -177,9 +186,6 @@ started_after_end() {
     "$(job_field "$1" startedAt)" "$(job_field "$2" endedAt)"
 }
 
-# These need the queue part (--after), the rerun part (--reads, {reads} in the prompt) and
-# the skill part (install-skill, SKILL.md, the plugin): until they are merged, the dispatch
-# with --after fails.
 @test "a Claude Code session given the skill install-skill wrote dispatches a backend, a frontend after it and a test job after both, waits, and they run in order" {
   install_skill
   skill_file="$CLAUDE_CONFIG_DIR/skills/$SKILL/SKILL.md"
