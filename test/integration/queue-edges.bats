@@ -4,14 +4,10 @@
 # after a dependency went, rm --force of a worktree job with work in it. (Found by a
 # review of the merged parts; each test failed before its fix.)
 load helpers
+load queue-helpers
 
 setup() {
-  isolate
-  start_server
-  QAGENT="$ROOT/test/fixtures/queue-agent.sh"
-  export QUEUE_LOG="$BATS_TEST_TMPDIR/queue.log"
-  : >"$QUEUE_LOG"
-  GO="$BATS_TEST_TMPDIR/go"
+  queue_setup
   export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
   git init -q -b main
   echo base >base.txt
@@ -19,16 +15,9 @@ setup() {
   git commit -q -m base
 }
 
-q() {
-  local name=$1 mode=$2 arg=
-  shift 2
-  if [ $# -gt 0 ] && [[ $1 != --* ]]; then arg=$1; shift; fi
-  "$JR" dispatch "$name" "task $name" --command "$QAGENT $name $mode $arg" "$@"
-}
-
 marker() { echo "$PROJECT/.claude-local/jobs/.queue/$1"; }
 
-recorded() { node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.state} ${r.reason}`)' "$(workspace "$1")/job.json"; }
+recorded() { echo "$(recorded_field "$1" state) $(recorded_field "$1" reason)"; }
 
 # a tmux that refuses to open a window named NAME, and runs everything else
 tmux_refusing() {
@@ -39,13 +28,13 @@ tmux_refusing() {
 }
 
 @test "readers' passes while jobs are being dispatched queued never take their markers: all start" {
-  q a wait "$GO"
+  qdispatch a wait "$GO"
   readers() { while :; do "$JR" list >/dev/null 2>&1; done; }
   readers &
   r1=$!
   readers &
   r2=$!
-  for i in $(seq 1 12); do q "b$i" exit 0 --after a 2>/dev/null; done
+  for i in $(seq 1 12); do qdispatch "b$i" exit 0 --after a 2>/dev/null; done
   kill "$r1" "$r2"
   wait "$r1" "$r2" || true
   for i in $(seq 1 12); do [ -e "$(marker "b$i")" ] || { echo "b$i lost its marker"; false; }; done
@@ -57,9 +46,9 @@ tmux_refusing() {
 @test "a start that fails frees its slot in the same pass: the next job starts with nobody watching" {
   tmux_refusing doomed
   tmux set -g @job-runner-max-parallel 1
-  q hold wait "$GO"
-  q doomed exit 0 2>/dev/null
-  q next exit 0 2>/dev/null
+  qdispatch hold wait "$GO"
+  qdispatch doomed exit 0 2>/dev/null
+  qdispatch next exit 0 2>/dev/null
   touch "$GO"
   # the agents' own log, not a job-runner read (a read would run a pass of its own)
   wait_until grep -qx 'end next' "$QUEUE_LOG"
@@ -68,7 +57,7 @@ tmux_refusing() {
 }
 
 @test "a queued worktree job whose worktree went before it starts fails, and never runs in the main checkout" {
-  q a wait "$GO"
+  qdispatch a wait "$GO"
   "$JR" dispatch w "t" --worktree --after a --command "sh -c 'pwd -P > \$JOB_RUNNER_JOB_DIR/artifacts/cwd.txt'" 2>/dev/null
   git worktree remove "$PROJECT/.claude-local/worktrees/w"
   touch "$GO"
@@ -84,12 +73,12 @@ tmux_refusing() {
 
 @test "clean keeps, and rm refuses, an ended job that a queued job waits for or reads; rm --force removes it" {
   tmux set -g @job-runner-max-parallel 1
-  q a exit 0
-  q r exit 0
+  qdispatch a exit 0
+  qdispatch r exit 0
   run "$JR" wait a r --timeout 30
   assert_success
-  q hold wait "$GO"
-  q b exit 0 --after a --reads r 2>/dev/null
+  qdispatch hold wait "$GO"
+  qdispatch b exit 0 --after a --reads r 2>/dev/null
   assert_equal "$(job_field b state)" queued
   run "$JR" clean --state done
   assert_success
@@ -111,9 +100,9 @@ tmux_refusing() {
 }
 
 @test "rerun of a job whose dependency has been removed runs it again, without that dependency" {
-  q a exit 0
+  qdispatch a exit 0
   "$JR" wait a
-  q b exit 0 --after a 2>/dev/null
+  qdispatch b exit 0 --after a 2>/dev/null
   "$JR" wait b --timeout 30
   "$JR" rm a
   run "$JR" rerun b

@@ -2,25 +2,9 @@
 # Queued jobs: --after, --after-any, --queue and @job-runner-max-parallel, started by
 # whoever sees a job end or fall idle (no daemon), each exactly once.
 load helpers
+load queue-helpers
 
-setup() {
-  isolate
-  start_server
-  QAGENT="$ROOT/test/fixtures/queue-agent.sh"
-  # the agents' own record of when each started and ended (a variable of this shell:
-  # queued jobs get the dispatching shell's environment)
-  export QUEUE_LOG="$BATS_TEST_TMPDIR/queue.log"
-  : >"$QUEUE_LOG"
-  GO="$BATS_TEST_TMPDIR/go"
-}
-
-# dispatch NAME MODE [ARG] [dispatch options...]: a queue agent named NAME.
-qdispatch() {
-  local name=$1 mode=$2 arg=
-  shift 2
-  if [ $# -gt 0 ] && [[ $1 != --* ]]; then arg=$1; shift; fi
-  "$JR" dispatch "$name" "task $name" --command "$QAGENT $name $mode $arg" "$@"
-}
+setup() { queue_setup; }
 
 # Prints one line per job of list --json: "NAME STATE ACTIVITY".
 list_states() {
@@ -32,8 +16,6 @@ list_states() {
 
 # How many jobs hold a slot now: live (running or starting) and not idle.
 holding_slots() { list_states | awk '($2 == "running" || $2 == "starting") && $3 != "idle"' | wc -l; }
-
-recorded_state() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).state)' "$(workspace "$1")/job.json"; }
 
 started_count() { grep -cx "start $1" "$QUEUE_LOG" || true; }
 
@@ -188,7 +170,7 @@ all_ended() {
   restart_server
   tmux set -g @job-runner-max-parallel 1
   # nobody has looked yet: the records still say queued
-  for name in q1 q2 b; do assert_equal "$(recorded_state "$name")" queued; done
+  for name in q1 q2 b; do assert_equal "$(recorded_field "$name" state)" queued; done
   run "$JR" list
   assert_line --regexp '^s +lost '
   assert_line --regexp '^b +failed +- +- +dependency s lost$'
