@@ -7,14 +7,6 @@ import { isCorrupt, isLive, isQueued } from '../core/state.js';
 // picker over 1,000 jobs draws 40 of them); one from the index is known to have ended.
 export type PickerJob = { readonly name: string; readonly createdAt: string; readonly local: boolean; readonly indexed: boolean; view(): JobView };
 
-// What the queue adds to a job's view (optional: a record from before it has none).
-export type QueueFacts = { queuedReason?: string | null; reason?: string | null };
-
-function queueFacts(job: JobView): { queuedReason: string | null; reason: string | null } {
-  const facts = job as JobView & QueueFacts;
-  return { queuedReason: isQueued(job.state) ? (facts.queuedReason ?? null) : null, reason: facts.reason ?? null };
-}
-
 // Where a job goes in the picker: those that need the user first.
 const WAITING = 0;
 const IDLE = 1;
@@ -98,7 +90,7 @@ export function filterJobs<T extends PickerJob>(jobs: readonly T[], query: strin
   if (words.length === 0) return [...jobs];
   return jobs.filter((listed) => {
     const job = listed.view();
-    const { queuedReason, reason } = queueFacts(job);
+    const { queuedReason, reason } = job;
     const text = `${job.name} ${job.state} ${stateLabel(job)} ${job.branch ?? ''} ${queuedReason ?? ''} ${reason ?? ''} ${job.note ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
@@ -117,7 +109,7 @@ export function formatPickerRows(jobs: readonly PickerJob[], width: number, now:
   const rows = jobs.slice(first, first + count).map((listed) => {
     const job = listed.view();
     const exit = job.exitCode !== null && job.exitCode !== 0 ? ` ${formatExit(job.exitCode, job.signal)}` : '';
-    const { queuedReason, reason } = queueFacts(job);
+    const { queuedReason, reason } = job;
     const note = isCorrupt(job.state) ? (job.problem ?? '') : [job.branch, job.waitingDetail, queuedReason, reason, job.note].filter(Boolean).join(' · ');
     const time = job.activity && job.activitySince
       ? formatDuration(now - Date.parse(job.activitySince))

@@ -6,7 +6,7 @@ import { describeRemoval, killJob, removeEndedJob, rerunJob, scheduleIfQueued } 
 import { isLive, isQueued, isRunning } from '../core/state.js';
 import { listArtifactFiles, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
-import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type QueueFacts } from './picker-model.js';
+import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
 
 const FOOTER = 'enter go · tab next waiting · g go to the next · l log · t transcript · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
@@ -165,7 +165,7 @@ class Picker {
     const job = this.current();
     if (!job) return this.render();
     if (isQueued(job.state)) {
-      const waitsFor = (job as JobView & QueueFacts).queuedReason;
+      const waitsFor = job.queuedReason;
       this.message = `${job.name} is queued${waitsFor ? ` (${waitsFor})` : ''}: it has no window until it starts`;
       return this.render();
     }

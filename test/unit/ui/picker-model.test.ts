@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/core/jobs.js';
 import {
-  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob, type QueueFacts,
+  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob,
 } from '../../../src/ui/picker-model.js';
 
 // a job as the picker holds it; "local" (in this project's jobs folder) when its root is /here
-const job = (name: string, overrides: Partial<JobView & QueueFacts> = {}): PickerJob => {
+const job = (name: string, overrides: Partial<JobView> = {}): PickerJob => {
   const view = viewOf(name, overrides);
   return { name, createdAt: view.createdAt, local: view.root === '/here', indexed: false, view: () => view };
 };
 
-const viewOf = (name: string, overrides: Partial<JobView & QueueFacts> = {}): JobView =>
+const viewOf = (name: string, overrides: Partial<JobView> = {}): JobView =>
   ({
     version: 1, id: name, name, state: 'running', exitCode: null, signal: null, root: '/here', dir: `/here/.claude-local/jobs/${name}`,
     command: 'claude', task: 't', promptVia: 'argument', socket: '/s', createdAt: '2026-01-01T00:00:00.000Z',
@@ -50,7 +50,7 @@ describe('orderForPicker', () => {
 });
 
 describe('queued jobs in the picker', () => {
-  const queued = (name: string, createdAt: string, overrides: Partial<JobView & QueueFacts> = {}) =>
+  const queued = (name: string, createdAt: string, overrides: Partial<JobView> = {}) =>
     job(name, { state: 'queued', startedAt: null, window: null, pane: null, session: null, createdAt, queuedReason: 'after backend', ...overrides });
 
   it('come after the waiting, idle and working jobs and before the ended ones, oldest first (the order they start in), this project first', () => {
