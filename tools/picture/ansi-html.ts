@@ -140,7 +140,7 @@ export function lineToHtml(line: string, start: Style = PLAIN, theme: Theme = TH
     run = '';
   };
   // SGR sequences change the style; any other escape or control character is dropped
-  const tokens = /\x1b\[([0-9;:]*)m|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[^[]|[\x00-\x08\x0b-\x1f\x7f]|([^\x00-\x1f\x7f]+)/g;
+  const tokens = /\x1b\[([0-9;:]*)m|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]|[\x00-\x08\x0b-\x1f\x7f]|([^\x00-\x1f\x7f]+)/g;
   for (const match of line.matchAll(tokens)) {
     if (match[2] !== undefined) run += match[2];
     else if (match[1] !== undefined) {
