@@ -46,7 +46,7 @@ wait_until() {
       client_screen >&2 2>/dev/null || true
       exit 1
     fi
-    sleep 0.1
+    sleep 0.2
   done
 }
 
@@ -84,21 +84,30 @@ clean_up() {
     [ ! -S "$socket" ] || tmux -S "$socket" kill-server 2>/dev/null || true
   done
   while left=$(perl "$ROOT/test/fixtures/leftovers.pl" "$WORK") && [ -n "$left" ] && ((SECONDS < deadline)); do
-    sleep 0.1
+    sleep 0.2
   done
   [ -z "$left" ] || kill -9 $(cut -d' ' -f1 <<<"$left") 2>/dev/null || true
   rm -rf "$WORK"
 }
 
+# A README line that sets OPTION (its first, indented as a code block)
+readme_snippet() {
+  grep -m1 -E "^ +set -g $1 " "$ROOT/README.md" | sed 's/^ *//' | grep . ||
+    fail "README.md has no indented 'set -g $1' line to take"
+}
+
 # The session: the README's status-line and window-list snippets, the plugin loaded as
 # TPM does, bash in the project folder.
 start_session() {
+  local status_right window_status_format
+  status_right=$(readme_snippet status-right)
+  window_status_format=$(readme_snippet window-status-format)
   cat >"$WORK/tmux.conf" <<EOF
 set -g default-shell $(command -v bash)
 # not a login shell: /etc/profile would reset PATH
 set -g default-command 'exec bash'
-set -g status-right '#{job_runner_status} %H:%M'
-set -g window-status-format '#I:#W#{?#{==:#{@job-runner-activity},waiting}, ?,#{?#{==:#{@job-runner-activity},idle}, ○,}}#F'
+$status_right
+$window_status_format
 # a job without hooks falls idle after 10 s of silence instead of 30: a shorter run
 set -g @job-runner-idle-after 10
 # the bell would mark every job window in the window list
