@@ -61,8 +61,12 @@ isolate() {
   INNER_SOCKET=$WORK/tmux/tmux-$(id -u)/default
   OUTER_SOCKET=$WORK/tmux/outer
   trap clean_up EXIT
+  # an interrupted run cleans up too
+  trap 'exit 130' INT TERM HUP
   unset TMUX TMUX_PANE XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
   export HOME=$WORK/home TMUX_TMPDIR=$WORK/tmux
+  # a client outside a UTF-8 locale draws the box and the status glyphs as ASCII stand-ins
+  export LC_ALL=C.UTF-8
   PROJECT=$HOME/webshop
   mkdir -p "$HOME" "$PROJECT" "$WORK/bin"
   mkdir -p -m 700 "${INNER_SOCKET%/*}"
