@@ -20,7 +20,7 @@ ROWS_=22
 MAX_BYTES=$((200 * 1024))
 
 fail() {
-  echo "job-runner-picture: $*" >&2
+  echo "job-runner: picture: $*" >&2
   exit 1
 }
 
@@ -40,7 +40,7 @@ wait_until() {
   local deadline=$((SECONDS + ${WAIT:-30}))
   until "$@"; do
     if ((SECONDS >= deadline)); then
-      echo "job-runner-picture: gave up waiting for: $*; the session's shell and the client's screen:" >&2
+      echo "job-runner: picture: gave up waiting for: $*; the session's shell and the client's screen:" >&2
       inner capture-pane -p -t main:0 >&2 || true
       (cd "$PROJECT" && job-runner list) >&2 || true
       client_screen >&2 2>/dev/null || true
