@@ -253,14 +253,14 @@ export function liveHookSkipReason(facts: Pick<DoctorFacts, 'claude' | 'server' 
 }
 
 // Did a hook of a job's own settings reach the job (its activity changed as the hook said)?
-export function checkLiveHook(facts: Pick<DoctorFacts, 'claude' | 'server' | 'agent'>, result: LiveResult | null): Check {
+export function checkLiveHook(facts: Pick<DoctorFacts, 'claude' | 'server' | 'agent' | 'packageRoot'>, result: LiveResult | null): Check {
   const why = liveHookSkipReason(facts);
   if (why !== null || result === null) return skip('hook-live', why ?? 'not run');
   if (result.kind === 'fired') return ok('hook-live', `a throwaway job's PermissionRequest hook made it ${result.activity}`);
   if (result.kind === 'error') return fail('hook-live', `the throwaway job could not run: ${result.message}`, 'fix what the message says, then run job-runner doctor again');
   return fail('hook-live',
     `no hook reached the throwaway job in ${result.seconds} s (its activity stayed ${result.activity})${result.note ? `: ${result.note}` : ''}`,
-    result.note ? 'see claude-hooks' : "check that sh runs and that the job's workspace and scripts/activity.sh are readable; JOB_RUNNER_DEBUG=1 job-runner doctor keeps nothing more, but the hook's errors show in the job's log");
+    result.note ? 'see claude-hooks' : `check that sh can run ${shellQuote(`${facts.packageRoot}/scripts/activity.sh`)} and that the tmux on this shell's PATH is the server's; a Claude job's log.txt shows what its hooks printed`);
 }
 
 // The jobs folder of this project: writable, and kept out of git.
