@@ -57,6 +57,7 @@ export function gatherFacts(cwd: string, env: NodeJS.ProcessEnv, socket: string,
       command,
       inShellPath: findProgram(command, env, root),
       inServerPath: serverEnv && findProgram(command, serverEnv, root),
+      inPaneStartPath: server === null ? null : paneStartCheck(socket, env, command, root),
     },
     claude: claudeFacts(command, options, env, root, privateDir),
     jobsFolder: jobsFolderFacts(root, jobsDirOf(root, options.jobsDir), env),
@@ -100,6 +101,19 @@ function askServer(socket: string, env: NodeJS.ProcessEnv): ServerFacts | null {
       return { option: key.option, value, fallback: key.fallback, purpose: key.purpose, binding: bindingOf(bindings, name) };
     }),
   };
+}
+
+// The agent in the PATH the calling pane's shell started with (/proc/PID/environ, as the
+// dispatch popup reads it); null outside tmux, or where that cannot be read.
+function paneStartCheck(socket: string, env: NodeJS.ProcessEnv, command: string, root: string): ProgramCheck | null {
+  if (!env.TMUX || !env.TMUX_PANE) return null;
+  const pid = runTmux(socket, ['display-message', '-p', '-t', env.TMUX_PANE, '#{pane_pid}'], env).stdout.trim();
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith('PATH='));
+    return entry === undefined ? null : findProgram(command, { ...env, PATH: entry.slice('PATH='.length) }, root);
+  } catch {
+    return null;
+  }
 }
 
 // What list-keys says a prefix key runs ("display-popup ..."), or null when it is unbound.

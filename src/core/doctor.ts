@@ -49,6 +49,9 @@ export type DoctorFacts = {
     inShellPath: ProgramCheck;
     // null: no server to ask
     inServerPath: ProgramCheck | null;
+    // in the PATH the calling pane's shell started with (what the keys give a job from
+    // this pane); null outside tmux
+    inPaneStartPath: ProgramCheck | null;
   };
   // null: the agent is not Claude Code
   claude: {
@@ -207,6 +210,11 @@ export function checkAgent(facts: Pick<DoctorFacts, 'agent' | 'server'>): Check 
   const where = `${SHELL_PATH}: ${found(inShellPath)}${inServerPath ? `; ${SERVER_PATH}: ${found(inServerPath)}` : ''}`;
   const shellOk = inShellPath.status === 'found' || inShellPath.status === 'unchecked';
   const serverOk = inServerPath === null || inServerPath.status === 'found' || inServerPath.status === 'unchecked';
+  const paneMisses = facts.agent.inPaneStartPath !== null && facts.agent.inPaneStartPath.status === 'missing';
+  if (shellOk && serverOk && paneMisses && inServerPath !== null) {
+    return warn('agent', `${program} is in ${SHELL_PATH} and ${SERVER_PATH}, but not in the PATH this pane's shell started with: a job from the keys in this pane cannot find it`,
+      'open a new pane or window (it starts with the server\'s PATH), and dispatch from there');
+  }
   if (shellOk && serverOk) return ok('agent', `${command} (${where})`);
   if (shellOk) {
     return fail('agent',

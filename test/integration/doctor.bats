@@ -76,6 +76,27 @@ nothing_left_behind() {
   check_line agent | grep -q '^ok   agent: '
 }
 
+# Runs doctor in a pane of the test's server, with the shell's PATH given the fake claude's
+# folder; its report in $output.
+doctor_in_pane() {
+  local pane=$1 out="$BATS_TEST_TMPDIR/pane-report-$1"
+  tmux send-keys -t "$pane" "PATH=$BATS_TEST_TMPDIR/bin:\$PATH $JR doctor >$out.tmp 2>&1; mv $out.tmp $out" Enter
+  wait_until test -e "$out"
+  output=$(cat "$out")
+}
+
+@test "doctor in a pane that started before the server's PATH was fixed: agent warns that the keys there cannot find it" {
+  PATH=${PATH#"$BATS_TEST_TMPDIR/bin:"} start_server
+  load_plugin
+  tmux set-environment -g PATH "$PATH"
+  doctor_in_pane main:0
+  check_line agent | grep -qF "warn agent: claude is in this shell's PATH and the tmux server's PATH, but not in the PATH this pane's shell started with"
+  fix_of agent | grep -qF 'open a new pane or window'
+  tmux new-window -d -t main:1
+  doctor_in_pane main:1
+  check_line agent | grep -q '^ok   agent: '
+}
+
 @test "doctor: disableAllHooks in the user's settings fails claude-hooks (naming the file) and the live check" {
   healthy_server
   echo '{"disableAllHooks": true}' >"$CLAUDE_CONFIG_DIR/settings.json"
