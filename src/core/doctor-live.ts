@@ -38,14 +38,15 @@ export async function runLiveHookCheck(socket: string, env: NodeJS.ProcessEnv, p
     pressKeys(socket, dispatched.window.paneId, [{ keys: 'Enter', literal: false }]);
     const deadline = Date.now() + timeoutMs;
     let job = viewJob(context, dir, { withNote: false });
-    while (!(job.activity === 'waiting' && job.waitingFor === 'permission') && Date.now() < deadline) {
+    // a job given no hooks (its record says why) has none to wait for
+    while (!(job.activity === 'waiting' && job.waitingFor === 'permission') && job.activityNote === null && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       context.panesBySocket.clear();
       job = viewJob(context, dir, { withNote: false });
     }
     const activity = job.activity === null ? job.state : `${job.activity}${job.waitingFor ? `:${job.waitingFor}` : ''}`;
     if (job.activity === 'waiting' && job.waitingFor === 'permission') return { kind: 'fired', activity };
-    return { kind: 'silent', seconds: timeoutMs / 1000, activity, note: job.activityNote };
+    return job.activityNote === null ? { kind: 'silent', seconds: timeoutMs / 1000, activity } : { kind: 'no-hooks', note: job.activityNote };
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };
   } finally {

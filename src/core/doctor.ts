@@ -82,7 +82,10 @@ export type DoctorFacts = {
 // What the live hook check saw.
 export type LiveResult =
   | { kind: 'fired'; activity: string }
-  | { kind: 'silent'; seconds: number; activity: string; note: string | null }
+  // the job's hooks ran, yet its activity stayed
+  | { kind: 'silent'; seconds: number; activity: string }
+  // the job was given no hooks (its record's note says why)
+  | { kind: 'no-hooks'; note: string }
   | { kind: 'error'; message: string };
 
 const ok = (id: string, detail: string): Check => ({ id, status: 'ok', detail, fix: null });
@@ -266,9 +269,9 @@ export function checkLiveHook(facts: Pick<DoctorFacts, 'claude' | 'server' | 'ag
   if (why !== null || result === null) return skip('hook-live', why ?? 'not run');
   if (result.kind === 'fired') return ok('hook-live', `a throwaway job's PermissionRequest hook made it ${result.activity}`);
   if (result.kind === 'error') return fail('hook-live', `the throwaway job could not run: ${result.message}`, 'fix what the message says, then run job-runner doctor again');
-  return fail('hook-live',
-    `no hook reached the throwaway job in ${result.seconds} s (its activity stayed ${result.activity})${result.note ? `: ${result.note}` : ''}`,
-    result.note ? 'see claude-hooks' : `check that sh can run ${shellQuote(`${facts.packageRoot}/scripts/activity.sh`)} and that the tmux on this shell's PATH is the server's; a Claude job's log.txt shows what its hooks printed`);
+  if (result.kind === 'no-hooks') return fail('hook-live', `the throwaway job was given no hooks (${result.note})`, 'see claude-hooks');
+  return fail('hook-live', `no hook reached the throwaway job in ${result.seconds} s (its activity stayed ${result.activity})`,
+    `check that sh can run ${shellQuote(`${facts.packageRoot}/scripts/activity.sh`)} and that the tmux on this shell's PATH is the server's; a Claude job's log.txt shows what its hooks printed`);
 }
 
 // The jobs folder of this project: writable, and kept out of git.

@@ -103,7 +103,20 @@ doctor_in_pane() {
   run "$JR" doctor
   assert_failure 1
   assert_line "FAIL claude-hooks: disableAllHooks is set in $CLAUDE_CONFIG_DIR/settings.json: Claude Code runs no hook of a job's settings, so jobs fall back to tmux-only activity (silence and output: no waiting for permission, no idle the moment a turn ends)"
-  check_line hook-live | grep -q "^FAIL hook-live: no hook reached the throwaway job in 5 s (its activity stayed working): no Claude Code hooks: disableAllHooks is set in $CLAUDE_CONFIG_DIR/settings.json"
+  check_line hook-live | grep -qF "FAIL hook-live: the throwaway job was given no hooks (no Claude Code hooks: disableAllHooks is set in $CLAUDE_CONFIG_DIR/settings.json"
+  nothing_left_behind
+}
+
+@test "doctor: hooks that run but do not reach the job's window fail the live check, which still leaves nothing behind" {
+  healthy_server
+  # the hooks call a stand-in for activity.sh: it records the call, and tells tmux nothing
+  export JOB_RUNNER_ACTIVITY_SH="$ROOT/test/fixtures/activity-standin.sh"
+  export ACTIVITY_CALLS="$BATS_TEST_TMPDIR/activity-calls"
+  run "$JR" doctor
+  assert_failure 1
+  assert_line "FAIL hook-live: no hook reached the throwaway job in 5 s (its activity stayed working)"
+  fix_of hook-live | grep -qF "$ROOT/scripts/activity.sh"
+  grep -qx 'waiting permission' "$ACTIVITY_CALLS"
   nothing_left_behind
 }
 

@@ -133,9 +133,9 @@ describe('fix lines', () => {
 describe('the live hook check', () => {
   it.each<[string, Partial<DoctorFacts>, LiveResult | null, CheckStatus, RegExp]>([
     ['fired', {}, { kind: 'fired', activity: 'waiting:permission' }, 'ok', /made it waiting:permission/],
-    ['silent, the job given no hooks', {}, { kind: 'silent', seconds: 5, activity: 'working', note: 'no Claude Code hooks: disableAllHooks is set in /f' }, 'fail',
-      /no hook reached the throwaway job in 5 s \(its activity stayed working\): no Claude Code hooks: disableAllHooks is set in \/f/],
-    ['silent, no reason known', {}, { kind: 'silent', seconds: 5, activity: 'working', note: null }, 'fail', /in 5 s \(its activity stayed working\)$/],
+    ['the job given no hooks', {}, { kind: 'no-hooks', note: 'no Claude Code hooks: disableAllHooks is set in /f' }, 'fail',
+      /^the throwaway job was given no hooks \(no Claude Code hooks: disableAllHooks is set in \/f\)$/],
+    ['its hooks silent', {}, { kind: 'silent', seconds: 5, activity: 'working' }, 'fail', /^no hook reached the throwaway job in 5 s \(its activity stayed working\)$/],
     ['the job could not start', {}, { kind: 'error', message: 'could not open the job window: x' }, 'fail', /could not run: could not open/],
     ['no server', { server: null }, null, 'skip', /no tmux server/],
     ['not Claude Code', { claude: null }, null, 'skip', /not Claude Code/],
