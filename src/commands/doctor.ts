@@ -32,15 +32,30 @@ const LIVE_TIMEOUT_MS = 5000;
 export async function runDoctor(options: OptionsOf<typeof doctorSpec>, _positionals: PositionalsOf<typeof doctorSpec>, io: CommandIO): Promise<number> {
   const cwd = resolveDir(io, options.dir);
   const socket = currentSocketPath(io.env);
+  // Ctrl-C (or a TERM, a closed terminal) during the live check must not leave its job
+  // behind: while a listener is on, the check stops waiting and removes what it made
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
   const privateDir = mkdtempSync(join(tmpdir(), 'job-runner-doctor-'));
   try {
     const { facts } = gatherFacts(cwd, io.env, socket, privateDir);
-    const live = liveHookSkipReason(facts) === null ? await runLiveHookCheck(socket, io.env, privateDir, LIVE_TIMEOUT_MS) : null;
+    const live = liveHookSkipReason(facts) === null
+      ? await runLiveHookCheck(socket, io.env, privateDir, LIVE_TIMEOUT_MS, () => interrupted !== null)
+      : null;
+    if (interrupted) {
+      io.err(`job-runner: doctor interrupted (${interrupted}); its throwaway job was removed\n`);
+      return 130;
+    }
     const checks = runChecks(facts, live);
     io.out(options.json ? reportJson(checks) : formatReport(checks));
     return reportOk(checks) ? 0 : 1;
   } finally {
     rmSync(privateDir, { recursive: true, force: true });
+    for (const signal of signals) process.off(signal, onSignal);
   }
 }
 

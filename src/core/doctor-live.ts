@@ -15,8 +15,11 @@ import { PACKAGE_ROOT } from './wrapper-args.js';
 const JOB_NAME = 'doctor-hook-check';
 const POLL_MS = 100;
 
-// Runs the check in privateDir (made by the caller, removed by the caller); waits at most timeoutMs.
-export async function runLiveHookCheck(socket: string, env: NodeJS.ProcessEnv, privateDir: string, timeoutMs: number): Promise<LiveResult> {
+// Runs the check in privateDir (made by the caller, removed by the caller); waits at most
+// timeoutMs, and no longer once stopped() says so (the caller was interrupted).
+export async function runLiveHookCheck(
+  socket: string, env: NodeJS.ProcessEnv, privateDir: string, timeoutMs: number, stopped: () => boolean,
+): Promise<LiveResult> {
   // a .git of its own makes the folder its own project root, whatever lies around it
   const project = join(privateDir, 'project');
   mkdirSync(join(project, '.git'), { recursive: true });
@@ -39,7 +42,7 @@ export async function runLiveHookCheck(socket: string, env: NodeJS.ProcessEnv, p
     const deadline = Date.now() + timeoutMs;
     let job = viewJob(context, dir, { withNote: false });
     // a job given no hooks (its record says why) has none to wait for
-    while (!(job.activity === 'waiting' && job.waitingFor === 'permission') && job.activityNote === null && Date.now() < deadline) {
+    while (!(job.activity === 'waiting' && job.waitingFor === 'permission') && job.activityNote === null && Date.now() < deadline && !stopped()) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       context.panesBySocket.clear();
       job = viewJob(context, dir, { withNote: false });

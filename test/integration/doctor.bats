@@ -120,6 +120,23 @@ doctor_in_pane() {
   nothing_left_behind
 }
 
+@test "doctor interrupted during the live check removes its throwaway job, exit 130" {
+  healthy_server
+  # a stand-in for activity.sh keeps the check waiting for the hook's effect
+  export JOB_RUNNER_ACTIVITY_SH="$ROOT/test/fixtures/activity-standin.sh"
+  export ACTIVITY_CALLS="$BATS_TEST_TMPDIR/activity-calls"
+  "$JR" doctor >"$BATS_TEST_TMPDIR/report" 2>&1 &
+  local doctor=$!
+  wait_until grep -qsx 'waiting permission' "$ACTIVITY_CALLS"
+  # a background job of a script ignores SIGINT; TERM is what a closing terminal or kill sends
+  kill -TERM "$doctor"
+  local code=0
+  wait "$doctor" || code=$?
+  assert_equal "$code" 130
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/report")" "job-runner: doctor interrupted (SIGTERM); its throwaway job was removed"
+  nothing_left_behind
+}
+
 @test "doctor: allowManagedHooksOnly in the managed settings fails claude-hooks" {
   healthy_server
   mkdir -p "$JOB_RUNNER_CLAUDE_MANAGED_DIR"
