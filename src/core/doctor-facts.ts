@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { claudeVersion, hooksOffReason, parseAgentChoice, runsClaude } from './claude.js';
+import { claudeVersion, hooksOffReason, parseAgentChoice, runsClaude, type AgentChoice } from './claude.js';
 import { parseVersion } from './claude-hooks.js';
 import type { DoctorFacts, ServerFacts } from './doctor.js';
 import { fileErrorInWords } from './file-errors.js';
@@ -11,7 +11,7 @@ import { runGit } from './git.js';
 import { OPTIONS, resolveOptions, type Options } from './options.js';
 import { findProgram, type ProgramCheck } from './program.js';
 import { SEP } from './server-query.js';
-import { installedSkillText, SKILL_NAME, SKILL_SOURCE, userSkillPath } from './skill.js';
+import { installedSkillText, SKILL_SOURCE, userSkillPath } from './skill.js';
 import { findProjectRoot, jobsDirOf } from './store.js';
 import { queryServer, runTmux } from './tmux.js';
 import { PACKAGE_ROOT } from './wrapper-args.js';
@@ -26,6 +26,9 @@ const KEYS = [
 // The plugin's own options (scripts/variables.sh): set only by tmux-job-runner.tmux.
 const RECOUNT_FILE_OPTION = '@job-runner-recount-file';
 const HOOK_SLOT = 'pane-died[71]';
+
+// The Claude Code plugin's name (.claude-plugin/plugin.json).
+const PLUGIN_NAME = 'tmux-job-runner';
 
 export type Gathered = { facts: DoctorFacts; options: Options; root: string };
 
@@ -133,18 +136,20 @@ function nodeVersion(file: string): string | null {
     return null;
   }
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const asked = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 5000, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+  // node 18 and 20 load that file as they start, before printing a version
+  const { NODE_EXTRA_CA_CERTS: _certificates, ...lean } = process.env;
+  const asked = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 5000, env: lean });
   return asked.status === 0 ? parseVersion(asked.stdout) : null;
 }
 
 // Claude Code, when the agent command runs it: its program, version and whether a job's
 // hooks would run.
 function claudeFacts(command: string, options: Options, env: NodeJS.ProcessEnv, root: string, privateDir: string): DoctorFacts['claude'] {
-  let choice;
+  let choice: AgentChoice = 'auto';
   try {
     choice = parseAgentChoice(options.agent);
   } catch {
-    choice = 'auto' as const;
+    // a value dispatch refuses with its own message: judged as auto here
   }
   if (!runsClaude(command, choice, env, root)) return null;
   const program = findProgram(command, env, root);
@@ -228,13 +233,13 @@ function skillFacts(env: NodeJS.ProcessEnv, cwd: string): DoctorFacts['skill'] {
 function installedPlugin(pluginsDir: string): string | null {
   try {
     const listed = readFileSync(join(pluginsDir, 'installed_plugins.json'), 'utf8');
-    if (listed.includes(`"${SKILL_NAME}@`)) return join(pluginsDir, 'installed_plugins.json');
+    if (listed.includes(`"${PLUGIN_NAME}@`)) return join(pluginsDir, 'installed_plugins.json');
   } catch {
     // no plugins installed
   }
   try {
     for (const marketplace of readdirSync(join(pluginsDir, 'cache'))) {
-      const copy = join(pluginsDir, 'cache', marketplace, SKILL_NAME);
+      const copy = join(pluginsDir, 'cache', marketplace, PLUGIN_NAME);
       if (existsSync(copy)) return copy;
     }
   } catch {
