@@ -231,7 +231,7 @@ doctor_in_pane() {
   no_server
 }
 
-@test "doctor: the skill check passes once install-skill wrote it, warns when it is missing or differs" {
+@test "doctor: the skill check passes once install-skill wrote it or the plugin is installed, warns when it is missing or differs" {
   healthy_server
   run "$JR" doctor
   check_line skill | grep -q '^warn skill: not installed'
@@ -242,6 +242,11 @@ doctor_in_pane() {
   echo "edited" >>"$CLAUDE_CONFIG_DIR/skills/tmux-job-runner/SKILL.md"
   run "$JR" doctor
   check_line skill | grep -q '^warn skill: .* differs from the skill this checkout writes'
+  rm -r "$CLAUDE_CONFIG_DIR/skills"
+  mkdir -p "$CLAUDE_CONFIG_DIR/plugins"
+  echo '{"version": 2, "plugins": {"tmux-job-runner@tmux-job-runner": [{"scope": "user"}]}}' >"$CLAUDE_CONFIG_DIR/plugins/installed_plugins.json"
+  run "$JR" doctor
+  assert_line "ok   skill: the Claude Code plugin is installed ($CLAUDE_CONFIG_DIR/plugins/installed_plugins.json)"
 }
 
 @test "doctor --json: {ok, checks: [{id, status, detail, fix}]} in the order of the human output; exit codes" {
