@@ -39,7 +39,7 @@ fix_of() { grep -A1 -E "^(ok  |FAIL|warn|skip) $1: " <<<"$output" | sed -n 's/^ 
 # Nothing of the live check is left: the server holds only the test's own window, no job
 # counted, and doctor's temporary folder is gone.
 nothing_left_behind() {
-  assert_equal "$(tmux list-windows -a -F '#{session_name}:#{window_name}')" "main:bash"
+  assert_equal "$(tmux list-windows -a -F '#{session_name}:#{window_index}')" "main:0"
   assert_equal "$(find "$TMPDIR" -mindepth 1 | wc -l)" 0
 }
 
