@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { claudeVersion, hooksOffReason, parseAgentChoice, runsClaude, type AgentChoice } from './claude.js';
 import { parseVersion } from './claude-hooks.js';
-import type { DoctorFacts, ServerFacts } from './doctor.js';
+import { pluginFolderOf, type DoctorFacts, type ServerFacts } from './doctor.js';
 import { fileErrorInWords } from './file-errors.js';
 import { runGit } from './git.js';
 import { OPTIONS, resolveOptions, type Options } from './options.js';
@@ -95,7 +95,7 @@ function askServer(socket: string, env: NodeJS.ProcessEnv): ServerFacts | null {
   return {
     version,
     path,
-    recountFile,
+    pluginFolder: recountFile === '' ? null : realFolder(pluginFolderOf(recountFile)),
     countHook: hooks.some((line) => line.startsWith(`${HOOK_SLOT} `)),
     prefix,
     keys: KEYS.map((key, i) => {
@@ -116,6 +116,16 @@ function paneStartCheck(socket: string, env: NodeJS.ProcessEnv, command: string,
     return entry === undefined ? null : findProgram(command, { ...env, PATH: entry.slice('PATH='.length) }, root);
   } catch {
     return null;
+  }
+}
+
+// A folder with its symbolic links resolved (the plugin's load names it as its shell's
+// pwd had it), else as it is.
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
   }
 }
 

@@ -20,8 +20,9 @@ export type ServerFacts = {
   version: string;
   // the global environment's PATH (show-environment -g); null when it has none
   path: string | null;
-  // the plugin's own option (set at load): the path of scripts/recount.conf, escaped
-  recountFile: string;
+  // the folder the plugin was loaded from (symbolic links resolved), from the option it
+  // sets at load; null: not loaded
+  pluginFolder: string | null;
   // does the plugin's pane-died hook stand?
   countHook: boolean;
   prefix: string;
@@ -142,7 +143,7 @@ export function checkServer(facts: Pick<DoctorFacts, 'server' | 'socket' | 'insi
 }
 
 // The plugin's folder from the recount file it set (…/scripts/recount.conf, glob-escaped).
-function pluginFolder(recountFile: string): string {
+export function pluginFolderOf(recountFile: string): string {
   return recountFile.replace(/\\(.)/g, '$1').replace(/\/scripts\/recount\.conf$/, '');
 }
 
@@ -150,11 +151,11 @@ function pluginFolder(recountFile: string): string {
 export function checkPlugin(facts: Pick<DoctorFacts, 'server' | 'packageRoot'>): Check {
   if (facts.server === null) return skip('plugin', NO_SERVER);
   const load = `run-shell ${shellQuote(`${facts.packageRoot}/tmux-job-runner.tmux`)}`;
-  if (facts.server.recountFile === '') {
+  const folder = facts.server.pluginFolder;
+  if (folder === null) {
     return fail('plugin', 'tmux-job-runner.tmux was not run in this server (its options and hooks are not there)',
       `add "set -g @plugin '<owner>/tmux-job-runner'" (TPM, then prefix + I) or "${load}" to ~/.tmux.conf, then: tmux source-file ~/.tmux.conf`);
   }
-  const folder = pluginFolder(facts.server.recountFile);
   if (!facts.server.countHook) {
     return warn('plugin', `loaded from ${folder}, but its pane-died hook is gone (replaced by a later set-hook?)`, `reload it: tmux ${load}`);
   }
@@ -168,7 +169,7 @@ export function checkPlugin(facts: Pick<DoctorFacts, 'server' | 'packageRoot'>):
 // Are the dispatch and picker keys (and the next key, when set) bound to the plugin's popups?
 export function checkKeys(facts: Pick<DoctorFacts, 'server' | 'packageRoot'>): Check {
   if (facts.server === null) return skip('keys', NO_SERVER);
-  if (facts.server.recountFile === '') return skip('keys', 'the plugin is not loaded (see plugin)');
+  if (facts.server.pluginFolder === null) return skip('keys', 'the plugin is not loaded (see plugin)');
   const bound: string[] = [];
   const problems: string[] = [];
   for (const key of facts.server.keys) {

@@ -161,6 +161,14 @@ doctor_in_pane() {
   assert_line "FAIL keys: prefix (C-b) + J (@job-runner-dispatch-key) is not bound"
 }
 
+@test "doctor: a plugin loaded through a symbolic link (a dotfiles checkout) is this CLI's" {
+  start_server
+  ln -s "$ROOT" "$BATS_TEST_TMPDIR/linked-plugin"
+  tmux run-shell "$BATS_TEST_TMPDIR/linked-plugin/tmux-job-runner.tmux"
+  run "$JR" doctor
+  assert_line "ok   plugin: loaded from $ROOT"
+}
+
 @test "doctor: the keys the options name are the ones checked" {
   start_server
   tmux set -g @job-runner-dispatch-key D \; set -g @job-runner-picker-key none \; set -g @job-runner-next-key N

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkAgent, checkClaude, checkClaudeHooks, checkCli, checkJobsFolder, checkKeys, checkLiveHook, checkNode, checkPlugin, checkPopups, checkServer,
+  checkAgent, checkClaude, checkClaudeHooks, checkCli, checkJobsFolder, checkKeys, checkLiveHook, checkNode, checkPlugin, checkPopups, checkServer, pluginFolderOf,
   checkSkill, checkTmux, formatReport, liveHookSkipReason, reportJson, reportOk, runChecks, type Check, type CheckStatus, type DoctorFacts,
   type LiveResult, type ServerFacts,
 } from '../../../src/core/doctor.js';
@@ -13,7 +13,7 @@ const missing = (program: string, searchPath = '/usr/bin:/bin') => ({ status: 'm
 const server: ServerFacts = {
   version: '3.3a',
   path: '/usr/bin:/bin',
-  recountFile: `${ROOT}/scripts/recount.conf`,
+  pluginFolder: ROOT,
   countHook: true,
   prefix: 'C-b',
   keys: [
@@ -60,9 +60,8 @@ describe('each check', () => {
     ['server: running', checkServer, {}, 'ok', /tmux 3\.3a at \/tmp\/tmux-0\/default \(this pane's\)/],
     ['server: none', checkServer, { server: null }, 'warn', /no tmux server at/],
     ['plugin: loaded here', checkPlugin, {}, 'ok', /loaded from \/plugins\/tmux-job-runner$/],
-    ['plugin: not loaded', checkPlugin, withServer({ recountFile: '' }), 'fail', /was not run in this server/],
-    ['plugin: another checkout', checkPlugin, withServer({ recountFile: '/other/scripts/recount.conf' }), 'warn', /from \/other; this CLI is/],
-    ['plugin: a folder with glob characters', checkPlugin, { packageRoot: '/p[1]', server: { ...server, recountFile: '/p\\[1\\]/scripts/recount.conf' } }, 'ok', /loaded from \/p\[1\]$/],
+    ['plugin: not loaded', checkPlugin, withServer({ pluginFolder: null }), 'fail', /was not run in this server/],
+    ['plugin: another checkout', checkPlugin, withServer({ pluginFolder: '/other' }), 'warn', /from \/other; this CLI is/],
     ['plugin: its hook replaced', checkPlugin, withServer({ countHook: false }), 'warn', /pane-died hook is gone/],
     ['plugin: no server', checkPlugin, { server: null }, 'skip', /no tmux server/],
     ['keys: J and L', checkKeys, {}, 'ok', /^prefix \(C-b\) \+ J, prefix \(C-b\) \+ L$/],
@@ -72,7 +71,7 @@ describe('each check', () => {
     ['keys: dispatch none', checkKeys, withKey(0, { value: 'none' }), 'ok', /^prefix \(C-b\) \+ L$/],
     ['keys: a next key set and bound', checkKeys, withKey(2, { value: 'N', binding: "run-shell \"sh '/p/scripts/next-job.sh' #{q:client_name}\"" }), 'ok', /\+ N$/],
     ['keys: a next key set, not bound', checkKeys, withKey(2, { value: 'N' }), 'fail', /\+ N \(@job-runner-next-key\) is not bound/],
-    ['keys: the plugin not loaded', checkKeys, withServer({ recountFile: '' }), 'skip', /plugin is not loaded/],
+    ['keys: the plugin not loaded', checkKeys, withServer({ pluginFolder: null }), 'skip', /plugin is not loaded/],
     ['popups: 3.3a', checkPopups, {}, 'ok', /display-popup/],
     ['popups: 3.1', checkPopups, withServer({ version: '3.1' }), 'fail', /needs 3\.2/],
     ['agent: in both PATHs', checkAgent, {}, 'ok', /this shell's PATH: \/usr\/bin\/claude; the tmux server's PATH: \/usr\/bin\/claude/],
@@ -117,10 +116,20 @@ describe('each check', () => {
   });
 });
 
+describe('pluginFolderOf', () => {
+  it.each([
+    ['/p/tmux-job-runner/scripts/recount.conf', '/p/tmux-job-runner'],
+    // source-file's glob characters come escaped
+    ['/p\\[1\\] \\*x/scripts/recount.conf', '/p[1] *x'],
+  ])('%s', (recountFile, folder) => {
+    expect(pluginFolderOf(recountFile)).toBe(folder);
+  });
+});
+
 describe('fix lines', () => {
   it.each<[string, Check, RegExp]>([
     ['a stale server PATH', checkAgent({ ...healthy, agent: { ...healthy.agent, inServerPath: missing('claude') } }), /^tmux set-environment -g PATH "\$PATH" /],
-    ['no plugin', checkPlugin({ ...healthy, ...withServer({ recountFile: '' }) }), /run-shell \/plugins\/tmux-job-runner\/tmux-job-runner\.tmux/],
+    ['no plugin', checkPlugin({ ...healthy, ...withServer({ pluginFolder: null }) }), /run-shell \/plugins\/tmux-job-runner\/tmux-job-runner\.tmux/],
     ['the CLI not on PATH', checkCli({ ...healthy, cli: { ...healthy.cli, inShellPath: missing('job-runner') } }),
       /set -g @job-runner-bin-dir ~\/\.local\/bin .* ln -s \/plugins\/tmux-job-runner\/scripts\/job-runner ~\/\.local\/bin\/$/],
     ['not ignored', checkJobsFolder({ ...healthy, jobsFolder: { ...healthy.jobsFolder, gitIgnored: false, excludeFile: '/p/.git/info/exclude' } }),
