@@ -23,9 +23,10 @@ const KEYS = [
   { option: OPTIONS.nextKey.tmuxName, fallback: OPTIONS.nextKey.default, purpose: ['next-job.sh'] },
 ];
 
-// The plugin's own options (scripts/variables.sh): set only by tmux-job-runner.tmux.
-const RECOUNT_FILE_OPTION = '@job-runner-recount-file';
-const HOOK_SLOT = 'pane-died[71]';
+// The plugin's own option and hook slot (scripts/variables.sh; a unit test keeps them in
+// step): set only by tmux-job-runner.tmux.
+export const RECOUNT_FILE_OPTION = '@job-runner-recount-file';
+export const HOOK_SLOT = 'pane-died[71]';
 
 // The Claude Code plugin's name (.claude-plugin/plugin.json).
 const PLUGIN_NAME = 'tmux-job-runner';

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   checkAgent, checkClaude, checkClaudeHooks, checkCli, checkJobsFolder, checkKeys, checkLiveHook, checkNode, checkPlugin, checkPopups, checkServer, pluginFolderOf,
   checkSkill, checkTmux, formatReport, liveHookSkipReason, reportJson, reportOk, runChecks, type Check, type CheckStatus, type DoctorFacts,
   type LiveResult, type ServerFacts,
 } from '../../../src/core/doctor.js';
+import { HOOK_SLOT, RECOUNT_FILE_OPTION } from '../../../src/core/doctor-facts.js';
 import { MIN_NODE_MAJOR } from '../../../src/core/node-version.js';
 
 const ROOT = '/plugins/tmux-job-runner';
@@ -194,5 +197,13 @@ describe('the report', () => {
       'tmux', 'node', 'server', 'plugin', 'keys', 'popups', 'agent', 'claude', 'claude-hooks', 'hook-live', 'jobs-folder', 'cli', 'skill',
     ]);
     expect(all.filter((check) => check.status !== 'ok')).toEqual([]);
+  });
+});
+
+describe('what doctor takes for the plugin loaded', () => {
+  it("is the option and hook slot scripts/variables.sh gives tmux-job-runner.tmux", () => {
+    const variables = readFileSync(join(__dirname, '..', '..', '..', 'scripts', 'variables.sh'), 'utf8');
+    expect(variables).toContain(`recount_file_option="${RECOUNT_FILE_OPTION}"`);
+    expect(`pane-died[${/^hook_index=(\d+)$/m.exec(variables)?.[1]}]`).toBe(HOOK_SLOT);
   });
 });
