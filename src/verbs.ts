@@ -29,6 +29,7 @@ export const VERBS: Record<string, VerbEntry> = {
   rm: { load: () => (require('./commands/rm.js') as typeof import('./commands/rm.js')).verb },
   clean: { load: () => (require('./commands/clean.js') as typeof import('./commands/clean.js')).verb },
   demo: { load: () => (require('./commands/demo.js') as typeof import('./commands/demo.js')).verb },
+  doctor: { load: () => (require('./commands/doctor.js') as typeof import('./commands/doctor.js')).verb },
   'install-skill': { load: () => (require('./commands/install-skill.js') as typeof import('./commands/install-skill.js')).verb },
   // the wrapper runs it on the job's server, named by its workspace
   _finish: { load: () => (require('./commands/finish.js') as typeof import('./commands/finish.js')).verb, hidden: true },

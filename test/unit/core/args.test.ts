@@ -8,6 +8,7 @@ import { VERBS } from '../../../src/verbs.js';
 import * as attach from '../../../src/commands/attach.js';
 import * as clean from '../../../src/commands/clean.js';
 import * as demo from '../../../src/commands/demo.js';
+import * as doctor from '../../../src/commands/doctor.js';
 import * as installSkill from '../../../src/commands/install-skill.js';
 import * as dispatch from '../../../src/commands/dispatch.js';
 import * as finish from '../../../src/commands/finish.js';
@@ -25,7 +26,7 @@ import * as schedule from '../../../src/commands/schedule.js';
 import * as wait from '../../../src/commands/wait.js';
 
 // every verb module, as src/verbs.ts loads them (vitest cannot follow its require of a .js name)
-const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, rerun, resume, rm, clean, demo, installSkill, finish, turn, schedule].map(
+const verbSpecs: VerbSpec[] = [dispatch, list, show, log, notes, attach, send, wait, kill, rerun, resume, rm, clean, demo, doctor, installSkill, finish, turn, schedule].map(
   (module) => module.verb.spec,
 );
 
