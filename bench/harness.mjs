@@ -1,7 +1,7 @@
 // What every case of the bench uses: its private folders and environment, the node the
 // shims start, running commands, and runs alternated with the node floors.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,24 +17,29 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.exit(2);
 }
 
-export const base = mkdtempSync(join(tmpdir(), 'jr-bench-'));
-export const env = { ...process.env, HOME: join(base, 'home'), TMUX_TMPDIR: join(base, 'tmux') };
-delete env.TMUX;
-delete env.TMUX_PANE;
 // BENCH_NODE: every child (the shims, the tmux server and its jobs, the floors) finds
 // that node first on PATH, as a user whose PATH starts with it would
-if (process.env.BENCH_NODE) env.PATH = `${dirname(process.env.BENCH_NODE)}${delimiter}${env.PATH}`;
-mkdirSync(env.HOME, { recursive: true });
-mkdirSync(env.TMUX_TMPDIR, { recursive: true });
-export const socket = join(env.TMUX_TMPDIR, `tmux-${process.getuid()}`, 'default');
-
+const PATH = process.env.BENCH_NODE ? `${dirname(process.env.BENCH_NODE)}${delimiter}${process.env.PATH}` : process.env.PATH;
 // The node the shims start: the first on the children's PATH.
-export const NODE = spawnSync('sh', ['-c', 'command -v node'], { env, encoding: 'utf8' }).stdout.trim();
+export const NODE = spawnSync('sh', ['-c', 'command -v node'], { env: { ...process.env, PATH }, encoding: 'utf8' }).stdout.trim();
 if (!NODE) {
   console.error('job-runner: no node on PATH for the bench: put one first on PATH or give BENCH_NODE=/path/to/node');
   process.exit(2);
 }
-// The bare floor's environment: the machine's, without the certificate file node 18-22
+if (process.env.BENCH_NODE && !(existsSync(process.env.BENCH_NODE) && realpathSync(NODE) === realpathSync(process.env.BENCH_NODE))) {
+  console.error(`job-runner: BENCH_NODE=${process.env.BENCH_NODE} is not what \`node\` finds first on PATH: give the path of a node binary (or a link to one) named node`);
+  process.exit(2);
+}
+
+export const base = mkdtempSync(join(tmpdir(), 'jr-bench-'));
+export const env = { ...process.env, PATH, HOME: join(base, 'home'), TMUX_TMPDIR: join(base, 'tmux') };
+delete env.TMUX;
+delete env.TMUX_PANE;
+mkdirSync(env.HOME, { recursive: true });
+mkdirSync(env.TMUX_TMPDIR, { recursive: true });
+export const socket = join(env.TMUX_TMPDIR, `tmux-${process.getuid()}`, 'default');
+
+// The bare floor's environment: the machine's, without the certificate file some nodes
 // load as they start (job-runner's shims start node without it)
 export const bareEnv = { ...env };
 delete bareEnv.NODE_EXTRA_CA_CERTS;

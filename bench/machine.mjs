@@ -16,8 +16,8 @@ export function describeMachine() {
   const os = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(read('/etc/os-release'))?.[1] ?? 'unknown system';
   const debian = read('/etc/debian_version').trim();
   const nodeVersion = spawnSync(NODE, ['-p', 'process.versions.node'], { env, encoding: 'utf8' }).stdout.trim();
-  // Node 18-22 read NODE_EXTRA_CA_CERTS as they start (node 24 on first use): one that
-  // does warns at once about a file that does not exist
+  // Node 20 reads NODE_EXTRA_CA_CERTS as it starts, node 24 on first use: one that reads it
+  // at start warns at once about a file that does not exist
   const probe = spawnSync(NODE, ['-e', '0'], { env: { ...env, NODE_EXTRA_CA_CERTS: '/nonexistent/jr-bench-ca.pem' }, encoding: 'utf8' });
   return {
     cores: cpus().length,
