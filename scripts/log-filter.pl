@@ -542,7 +542,7 @@ for (;;) {
     # line reaches the log 5 ms later at most.
     if ($last_read < 16384) {
         select(undef, undef, undef, 0.005);
-        $silence_left -= 0.005;
+        $silence_left -= 0.005 if $watch_silence;
     }
     if ($watch_silence && !$silent && !input_before_silence()) {
         $silent = 1;
