@@ -15,6 +15,7 @@ fi
 . "$dir/node-env.sh"
 . "$dir/prefetch.sh"
 start_prefetch
+start_tmux_helper
 # the task on stdin, opened by its own exec as the query is (prefetch.sh)
 exec < <(printf '%s' "$2")
 exec node "$dir/../dist/cli.cjs" dispatch "$1" -

@@ -1,4 +1,4 @@
-#!/usr/bin/perl
+#!/usr/bin/perl -w
 # Turns a job's terminal output into readable text for log.txt, as it arrives:
 # escape sequences (colours, titles) are removed, CR line endings become newlines,
 # other control bytes are dropped. Every other byte, invalid UTF-8 included, is kept.
@@ -9,10 +9,11 @@
 # (the marker is created at the end of the input when the job has no exit record yet:
 # another pipe-pane took the pane over; with the last four, IDLE_AFTER seconds without
 # output run `sh ACTIVITY_SH PANE WORKSPACE silence`, and the output after that `... output`)
+# No module but strict: this runs for as long as its job, one per job, and what perl
+# loads stays in its memory (warnings.pm, Fcntl, Time::HiRes and Errno were most of it).
+# -w above warns as `use warnings` would; select counts the silence down (it leaves the
+# time it did not wait), and errno is compared by number.
 use strict;
-use warnings;
-use Fcntl qw(O_WRONLY O_CREAT);
-use Time::HiRes ();
 
 binmode STDIN;
 binmode STDOUT;
@@ -508,24 +509,27 @@ sub tell_activity {
     open(STDIN, '<', '/dev/null');
     open(STDOUT, '>', '/dev/null');
     open(STDERR, '>', '/dev/null');
-    { no warnings 'exec'; exec('sh', $ACTIVITY_SH, $PANE, $WORKSPACE, $event) }
+    { local $^W = 0; exec('sh', $ACTIVITY_SH, $PANE, $WORKSPACE, $event) }
     exit 0;
 }
 
 $SIG{CHLD} = 'IGNORE' if $watch_silence;
-my $last_output = Time::HiRes::time();
+# the seconds of silence still to come before the job counts as silent: each wait takes
+# off what it waited (select leaves the rest), the last output sets them back
+my $silence_left = $IDLE_AFTER;
 my $silent = 0;
+# the same number on Linux, macOS and the BSDs
+my $EINTR = 4;
 
 # Waits until input arrives or the silence begins; false at the silence.
 sub input_before_silence {
     for (;;) {
-        my $left = $last_output + $IDLE_AFTER - Time::HiRes::time();
-        return 0 if $left <= 0;
+        return 0 if $silence_left <= 0;
         my $wanted = '';
         vec($wanted, fileno(STDIN), 1) = 1;
-        my $ready = select($wanted, undef, undef, $left);
+        (my $ready, $silence_left) = select($wanted, undef, undef, $silence_left);
         return 1 if $ready > 0;
-        return 1 if $ready < 0 && !$!{EINTR};
+        return 1 if $ready < 0 && $! != $EINTR;
     }
 }
 
@@ -536,7 +540,10 @@ for (;;) {
     # writer (tmux) then writes fewer, larger pieces, which slows the job less. A short
     # read means the filter keeps up, so it never falls behind by more than a read; a
     # line reaches the log 5 ms later at most.
-    select(undef, undef, undef, 0.005) if $last_read < 16384;
+    if ($last_read < 16384) {
+        select(undef, undef, undef, 0.005);
+        $silence_left -= 0.005 if $watch_silence;
+    }
     if ($watch_silence && !$silent && !input_before_silence()) {
         $silent = 1;
         # the screen as it stands is what a person sees while the job is quiet
@@ -552,7 +559,7 @@ for (;;) {
     my $read = sysread(STDIN, my $chunk, 65536);
     $last_read = $read // 0;
     if (!defined $read) {
-        next if $!{EINTR};
+        next if $! == $EINTR;
         last;
     }
     last if $read == 0;
@@ -616,7 +623,7 @@ for (;;) {
         $shown = '';
     }
     if ($watch_silence && $output) {
-        $last_output = Time::HiRes::time();
+        $silence_left = $IDLE_AFTER;
         if ($silent) {
             $silent = 0;
             tell_activity('output');
@@ -640,7 +647,8 @@ if (!$plain || $carry ne '') {
 # the job's own end closes the pipe after its exit record is written: no marker then, so a
 # workspace is left as the job left it; private like every file of the workspace
 if (@ARGV >= 2) {
-    if (!-e $EXIT_RECORD && sysopen(my $marker, $ENDED, O_WRONLY | O_CREAT, 0600)) {
+    umask(077);
+    if (!-e $EXIT_RECORD && open(my $marker, '>>', $ENDED)) {
         close($marker);
     }
 }

@@ -1,7 +1,6 @@
 // Claude Code jobs: which jobs are, which Claude Code runs them, whether its hooks can
 // run, and the flags and files that give a job its own hooks (never a file outside the
 // job's workspace).
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildClaudeSettings, parseVersion, shQuote, takesNameFlag } from './claude-hooks.js';
@@ -193,6 +192,8 @@ export function claudeVersion(command: string, env: NodeJS.ProcessEnv, cwd: stri
   }
   const cached = cache[file];
   if (cached && cached.stamp === stamp) return cached.version;
+  // required here: a dispatch that runs no Claude Code loads no child_process
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const asked = spawnSync(file, ['--version'], { env, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
   const version = asked.status === 0 ? parseVersion(asked.stdout) : null;
   if (version) {

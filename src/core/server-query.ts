@@ -3,7 +3,7 @@
 // dispatch.sh and the popups start that tmux call alongside node, and hand its output
 // over on file descriptor 3, so a command's tmux round trip overlaps node's own start
 // instead of following it (node spawning a process costs more than the tmux call itself).
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { shellQuote } from './format.js';
 import { OPTIONS, OPTION_KEYS } from './options.js';
 
@@ -51,9 +51,16 @@ export const PREFETCH_VARIABLE = 'JOB_RUNNER_PREFETCH';
 
 let prefetched: string | null = null;
 
+// Set by dispatch.sh when a helper waits for one tmux command line on fd 4 and answers on
+// fd 5 (scripts/prefetch.sh, serve_tmux_call): "COUNT\0ARG\0..." in, "STDOUT\0STDERR\0STATUS\0" out.
+export const TMUX_HELPER_VARIABLE = 'JOB_RUNNER_TMUX_HELPER';
+let tmuxHelper = false;
+
 // Takes the prefetched answer off fd 3, once, at start: the variable and the descriptor
 // must not reach the processes a command starts (an agent, a recount).
 export function receivePrefetch(env: NodeJS.ProcessEnv = process.env): void {
+  if (env[TMUX_HELPER_VARIABLE] === '1') tmuxHelper = true;
+  delete env[TMUX_HELPER_VARIABLE];
   if (env[PREFETCH_VARIABLE] !== '1') return;
   delete env[PREFETCH_VARIABLE];
   try {
@@ -76,6 +83,49 @@ export function takePrefetchedAnswer(): string | null {
   const answer = prefetched;
   prefetched = null;
   return answer;
+}
+
+// Runs one tmux command line through the shell side's helper, once: null when there is
+// none, or it is gone before it took the request (then tmux has not run: ask it directly).
+// Once the request is taken, an answer cut short is a failure: tmux may have run it.
+export function runThroughHelper(args: readonly string[]): { status: number; stdout: string; stderr: string } | null {
+  if (!tmuxHelper) return null;
+  tmuxHelper = false;
+  try {
+    try {
+      writeAll(4, Buffer.from([String(args.length), ...args].map((arg) => `${arg}\0`).join('')));
+    } catch {
+      return null;
+    } finally {
+      closeQuietly(4);
+    }
+    const [stdout, stderr, status, rest] = readFileSync(5, 'utf8').split('\0');
+    if (rest !== '' || !/^\d+$/.test(status ?? '')) return { status: 1, stdout: '', stderr: 'the tmux helper of dispatch.sh gave no answer' };
+    return { status: Number(status), stdout: stdout!, stderr: stderr! };
+  } finally {
+    closeQuietly(5);
+  }
+}
+
+// Closes the helper's descriptors unused: a process started now would inherit them, and
+// the helper would wait for its end of input as long as that process lives.
+export function releaseTmuxHelper(): void {
+  if (!tmuxHelper) return;
+  tmuxHelper = false;
+  closeQuietly(4);
+  closeQuietly(5);
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }
 
 // The same query for the shell side, as sh variables (written to dist/ by build.mjs).

@@ -6,7 +6,7 @@ import { RuntimeError, UsageError } from './errors.js';
 import { OPTION_KEYS, type OptionKey } from './options.js';
 import { formatExitLine, parseExitLine, type ActivityOptions, type ExitRecord } from './state.js';
 import { parseWrapperArgs } from './wrapper-args.js';
-import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
+import { END, OPTIONS_FORMAT, PANE_EXIT_OPTION, PANE_FORMAT, releaseTmuxHelper, runThroughHelper, SEP, SERVER_QUERY, takePrefetchedAnswer } from './server-query.js';
 
 export const MIN_TMUX = [3, 2] as const;
 
@@ -81,9 +81,19 @@ const childProcess = () => require('node:child_process') as typeof import('node:
 // tmux prints the field separator and every non-ASCII character as "_".
 export function runTmux(socket: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): TmuxResult {
   ensureSocketFolder(socket);
+  releaseTmuxHelper();
   const result = childProcess().spawnSync('tmux', ['-u', '-S', socket, ...args], { encoding: 'utf8', env });
   if (result.error) throw tmuxSpawnError(result.error);
   return { ok: result.status === 0, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+// runTmux through the helper dispatch.sh started beside node (see runThroughHelper): the
+// window opens without node loading child_process or forking itself. Its tmux has the
+// shim's environment, which differs from ours only by what node-env.ts and the prefetch
+// moved: new-window takes nothing from the client's environment. Null: no helper.
+function runTmuxThroughHelper(socket: string, args: readonly string[]): TmuxResult | null {
+  const answer = runThroughHelper(['-u', '-S', socket, ...args]);
+  return answer && { ok: answer.status === 0, stdout: answer.stdout, stderr: answer.stderr.trim() };
 }
 
 function tmuxSpawnError(error: Error & { code?: string }): Error {
@@ -223,7 +233,8 @@ export function openJobWindow(request: NewWindowRequest): NewWindow {
   // "=" asks for that exact session name; an id ($3) is exact already
   const target = request.session === null ? [] : ['-t', `${request.session.startsWith('$') ? '' : '='}${request.session}:`];
   for (let attempt = 0; attempt < 3; attempt++) {
-    const created = runTmux(request.socket, ['new-window', ...common, ...target, '--', ...request.argv]);
+    const args = ['new-window', ...common, ...target, '--', ...request.argv];
+    const created = (attempt === 0 && runTmuxThroughHelper(request.socket, args)) || runTmux(request.socket, args);
     if (created.ok) return parseNewWindow(created.stdout);
     // a session given by name is created on first use; one given by id ($3) must exist
     const missingSession =

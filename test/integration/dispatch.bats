@@ -256,6 +256,28 @@ AGENT
   [ ! -e "$(workspace earlier)/.run/env" ]
 }
 
+@test "scripts/dispatch.sh opens the window through its shell helper, not a process node forks, and a failure there leaves nothing" {
+  # a tmux that notes which process ran each new-window, and fails them while told to
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = new-window ] && { cat /proc/$PPID/comm >>"%s"; [ -e "%s" ] && { echo "simulated failure" >&2; exit 1; }; }; done\nexec %s "$@"\n' \
+    "$BATS_TEST_TMPDIR/openers" "$BATS_TEST_TMPDIR/fail" "$(command -v tmux)" >"$BATS_TEST_TMPDIR/bin/tmux"
+  chmod +x "$BATS_TEST_TMPDIR/bin/tmux"
+  tmux new-session -d -s jobs
+  tmux set -g @job-runner-command "$AGENT argv"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run "$ROOT/scripts/dispatch.sh" helped $'a task\n'
+  assert_success
+  assert_output "$(workspace helped)"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/openers")" bash
+  wait_until job_ended helped
+  assert_equal "$(cat "$(workspace helped)/artifacts/argv.bin" | head -1)" "a task"
+  touch "$BATS_TEST_TMPDIR/fail"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run "$ROOT/scripts/dispatch.sh" doomed "t"
+  assert_failure 1
+  assert_output --partial "could not open the job window: simulated failure"
+  [ ! -e "$(workspace doomed)" ]
+  [ ! -e "$PROJECT/.claude-local/jobs/.locks/doomed" ]
+}
+
 @test "with no tmux server running, the options of ~/.tmux.conf still apply" {
   tmux kill-server
   printf 'set -g @job-runner-command "%s marker from-the-config"\nset -g @job-runner-jobs-dir .jobs-here\n' "$AGENT" >"$HOME/.tmux.conf"

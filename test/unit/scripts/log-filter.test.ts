@@ -150,6 +150,22 @@ describe('log-filter.pl', () => {
     }
   });
 
+  it('loads no module but strict: it runs for as long as its job, once per job', () => {
+    // what perl loads stays in memory (warnings.pm, Fcntl and Time::HiRes were 0.8 MiB of
+    // a job's filter); the test runs the script as it runs under tmux, with every argument
+    const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
+    try {
+      const args = [join(dir, 'capture-ended'), join(dir, 'exit'), '%7', dir, '30', join(dir, 'activity.sh')];
+      const loaded = spawnSync('perl', ['-e', 'my $filter = shift; do $filter; die $@ if $@; print STDERR join(" ", sort grep { /\\.pm\\z/ } keys %INC)', FILTER, ...args], {
+        input: 'text\r\n',
+      });
+      expect(loaded.stdout.toString()).toBe('text\n');
+      expect(loaded.stderr.toString()).toBe('strict.pm');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates no marker when the job has ended (the wrapper closed the pipe after the exit record)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'log-filter-'));
     try {
