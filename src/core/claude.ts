@@ -1,7 +1,6 @@
 // Claude Code jobs: which jobs are, which Claude Code runs them, whether its hooks can
 // run, and the flags and files that give a job its own hooks (never a file outside the
 // job's workspace).
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { buildClaudeSettings, parseVersion, shQuote, takesNameFlag } from './claude-hooks.js';
@@ -9,6 +8,10 @@ import { UsageError } from './errors.js';
 import { findProgram, leadingWords } from './program.js';
 import { writeFileAtomically, type WorkspacePaths } from './store.js';
 import { PACKAGE_ROOT } from './wrapper-args.js';
+
+// node's child_process module costs several ms at start; only a Claude Code version that
+// no package.json tells needs it (list, which loads this module, never does).
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
 
 // The @job-runner-agent option, checked: which agent a job's command runs.
 export type AgentChoice = 'auto' | 'claude' | 'other';
@@ -193,7 +196,7 @@ export function claudeVersion(command: string, env: NodeJS.ProcessEnv, cwd: stri
   }
   const cached = cache[file];
   if (cached && cached.stamp === stamp) return cached.version;
-  const asked = spawnSync(file, ['--version'], { env, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+  const asked = childProcess().spawnSync(file, ['--version'], { env, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
   const version = asked.status === 0 ? parseVersion(asked.stdout) : null;
   if (version) {
     try {

@@ -47,7 +47,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env, s
     socket,
     insideTmux: Boolean(env.TMUX),
     options,
-    panesBySocket: new Map([[socket, datedPanes(server.panes, performance.timeOrigin - PREFETCH_LEAD_MS)]]),
+    panesBySocket: new Map([[socket, datedPanes(server.panes, processStartedAt() - PREFETCH_LEAD_MS)]]),
   };
 }
 
@@ -64,6 +64,11 @@ export function loadWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = proce
 // node starts, so the context's first list is dated before node's start.
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
+
+// performance.timeOrigin, but without loading perf_hooks (several ms at start)
+function processStartedAt(): number {
+  return Date.now() - process.uptime() * 1000;
+}
 
 export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch' | 'reads' | 'after' | 'afterAny' | 'reason' | 'startSession'> & {
   state: JobState;
