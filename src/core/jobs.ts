@@ -411,7 +411,8 @@ class IndexedJob implements ListedJob {
     return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry;
   }
   row(): ListRow {
-    return { name: this.entry.name, ...this.entry.row() };
+    const { root, branch, state, exit, time, notes } = this.entry.row();
+    return { name: this.entry.name, root, branch, state, exit, time, notes };
   }
 }
 
@@ -497,7 +498,7 @@ function listWithIndex(context: Context, jobsDir: string, names: string[]): List
     const dir = `${jobsDir}/${name}`;
     const stamp = notesStamp(dir);
     const cached = index.entries.get(name);
-    if (cached && stamp === cached.stamp) {
+    if (cached?.hasStamp(stamp)) {
       hits++;
       // an ended job's window may still be open (its shell)
       indexed[cached.ordinal] = new IndexedJob(context, cached, dir, paneOf(cached));

@@ -256,7 +256,8 @@ export function readRegularFile(path: string, maxBytes: number): FileRead {
   if (!opened.ok) return opened;
   try {
     if (opened.size > maxBytes) return { ok: false, problem: `is larger than ${formatBytes(maxBytes)}` };
-    const buffer = Buffer.alloc(opened.size);
+    // not zeroed: only the bytes read are returned
+    const buffer = Buffer.allocUnsafe(opened.size);
     let length = 0;
     let read: number;
     while (length < buffer.length && (read = readSync(opened.fd, buffer, length, buffer.length - length, null)) > 0) length += read;
