@@ -182,7 +182,7 @@ describe('a listing with the index', () => {
   });
 
   it('writes one changed job among many to the journal, not the whole index again', () => {
-    const context = projectOfEndedJobs(200);
+    const context = projectOfEndedJobs(100);
     const index = join(context.jobsDir, '.index');
     const journal = join(context.jobsDir, '.index-journal');
     listJson(context);
@@ -228,7 +228,7 @@ describe('a listing with the index', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed % n;
     };
-    for (let trial = 0; trial < 200; trial++) {
+    for (let trial = 0; trial < 100; trial++) {
       const bytes = Buffer.from(pristine);
       for (let flips = 1 + random(3); flips > 0; flips--) bytes[random(bytes.length)] = random(256);
       writeFileSync(journal, bytes);
