@@ -28,9 +28,12 @@ export function formatTable(rows: readonly (readonly string[])[], width = Number
     widths.push(widest);
   }
   const lines: string[] = [];
+  // the padding strings, made once each (10,000 rows repeat the same few)
+  const pads: string[] = [];
+  const pad = (n: number) => (pads[n] ??= ' '.repeat(n));
   for (const row of rows) {
     let head = '';
-    for (let c = 0; c < columns - 1; c++) head += `${c > 0 ? '  ' : ''}${row[c]!}${' '.repeat(widths[c]! - charCount(row[c]!))}`;
+    for (let c = 0; c < columns - 1; c++) head += `${c > 0 ? '  ' : ''}${row[c]!}${pad(widths[c]! - charCount(row[c]!))}`;
     const room = width - head.length - 2;
     let last = row[columns - 1]!;
     if (charCount(last) > room) last = room > 1 ? clip(last, room) : '';

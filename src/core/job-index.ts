@@ -121,16 +121,15 @@ export class IndexEntry implements Bytes {
 
   // ROOT BRANCH STATE EXIT TIME NOTES: the six fields after the socket
   row(): IndexRow {
+    const cells: string[] = [];
     let at = this.text.indexOf('\t', this.text.indexOf('\t', this.idAt) + 1) + 1;
-    const next = () => {
+    for (let i = 0; i < 6; i++) {
       const end = this.text.indexOf('\t', at);
-      const field = this.decoded(at, end);
+      cells.push(this.decoded(at, end));
       at = end + 1;
-      return field;
-    };
-    const root = jsonString(next());
-    const branch = next();
-    return { root, branch: branch === 'null' ? null : jsonString(branch), state: next(), exit: next(), time: next(), notes: next() };
+    }
+    const [root, branch, state, exit, time, notes] = cells as [string, string, string, string, string, string];
+    return { root: jsonString(root), branch: branch === 'null' ? null : jsonString(branch), state, exit, time, notes };
   }
 
   // the line's bytes before its OFFSET field, as written
