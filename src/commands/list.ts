@@ -1,9 +1,9 @@
 // list: the jobs of this project and every job with a window on this tmux server.
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
-import { formatExit, formatTable, printable } from '../core/format.js';
+import { formatTable, printable } from '../core/format.js';
 import { BETWEEN, type Bytes } from '../core/job-index.js';
 import { basename } from 'node:path';
-import { jobRunTime, jobStateLabel, listJobEntries, loadContext, orphanPanes, type Context, type JobView } from '../core/jobs.js';
+import { listJobEntries, loadContext, orphanPanes, type Context } from '../core/jobs.js';
 import { scheduleIfQueued } from '../core/lifecycle.js';
 import { resolveDir, type CommandIO } from './io.js';
 
@@ -31,38 +31,27 @@ export function runList(options: OptionsOf<typeof listSpec>, _positionals: Posit
     for (const chunk of jsonArray(entries.map((job) => job.json()))) io.out(chunk);
     return 0;
   }
-  const jobs = entries.map((job) => job.view());
-  if (jobs.length === 0) {
+  if (entries.length === 0) {
     io.out(`no jobs in ${context.jobsDir}\nstart one with: job-runner dispatch NAME "TASK"\n`);
     listOrphans(context, io);
     return 0;
   }
+  const now = Date.now();
+  // an ended job's cells come from the index as they are: 10,000 of them parse no JSON
+  const jobs = entries.map((job) => job.row(now));
   const roots = new Set(jobs.map((job) => job.root));
   // a column only where some job runs on a branch of its own
   const branches = jobs.some((job) => job.branch);
-  const now = Date.now();
   const rows = [
     ['NAME', 'STATE', 'EXIT', 'TIME', ...(branches ? ['BRANCH'] : []), ...(roots.size > 1 ? ['ROOT'] : []), 'NOTES'],
     // every field is the record's or an agent's text: made printable (JSON stays exact)
     ...jobs.map((job) => [
-      printable(job.name),
-      printable(jobStateLabel(job, now)),
-      formatExit(job.exitCode, job.signal),
-      jobRunTime(job, now),
-      ...(branches ? [printable(job.branch ?? '-')] : []),
-      ...(roots.size > 1 ? [printable(job.root)] : []),
-      printable(notesOf(job)),
+      job.name, job.state, job.exit, job.time, ...(branches ? [printable(job.branch ?? '-')] : []), ...(roots.size > 1 ? [printable(job.root)] : []), job.notes,
     ]),
   ];
   io.out(`${formatTable(rows, Number(io.env.COLUMNS) || io.columns() || 120)}\n`);
   listOrphans(context, io);
   return 0;
-}
-
-// What the NOTES column says: a problem first, why a queued job waits, the last note, why
-// a job ended without running, else the agent's last reply.
-function notesOf(job: JobView): string {
-  return job.problem ?? job.queuedReason ?? job.note ?? job.reason ?? job.summary ?? '';
 }
 
 // Job windows whose workspace is gone, each with the command that closes it.

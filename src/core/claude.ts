@@ -9,6 +9,10 @@ import { findProgram, leadingWords } from './program.js';
 import { writeFileAtomically, type WorkspacePaths } from './store.js';
 import { PACKAGE_ROOT } from './wrapper-args.js';
 
+// node's child_process module costs several ms at start; only a Claude Code version that
+// no package.json tells needs it (list, which loads this module, never does).
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
+
 // The @job-runner-agent option, checked: which agent a job's command runs.
 export type AgentChoice = 'auto' | 'claude' | 'other';
 
@@ -192,9 +196,7 @@ export function claudeVersion(command: string, env: NodeJS.ProcessEnv, cwd: stri
   }
   const cached = cache[file];
   if (cached && cached.stamp === stamp) return cached.version;
-  // required here: a dispatch that runs no Claude Code loads no child_process
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const asked = spawnSync(file, ['--version'], { env, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+  const asked = childProcess().spawnSync(file, ['--version'], { env, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
   const version = asked.status === 0 ? parseVersion(asked.stdout) : null;
   if (version) {
     try {

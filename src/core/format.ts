@@ -21,17 +21,33 @@ export function formatExit(exitCode: number | null, signal: string | null): stri
 export function formatTable(rows: readonly (readonly string[])[], width = Number.POSITIVE_INFINITY): string {
   if (rows.length === 0) return '';
   const columns = rows[0]!.length;
-  const widths = Array.from({ length: columns - 1 }, (_, c) => Math.max(...rows.map((row) => [...row[c]!].length)));
-  return rows
-    .map((row) => {
-      const head = row.slice(0, -1).map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ');
-      const room = width - head.length - 2;
-      let last = row[columns - 1]!;
-      if ([...last].length > room) last = room > 1 ? clip(last, room) : '';
-      return `${head}  ${last}`.trimEnd();
-    })
-    .join('\n');
+  const widths: number[] = [];
+  for (let c = 0; c < columns - 1; c++) {
+    let widest = 0;
+    for (const row of rows) widest = Math.max(widest, charCount(row[c]!));
+    widths.push(widest);
+  }
+  const lines: string[] = [];
+  // the padding strings, made once each (10,000 rows repeat the same few)
+  const pads: string[] = [];
+  const pad = (n: number) => (pads[n] ??= ' '.repeat(n));
+  for (const row of rows) {
+    let head = '';
+    for (let c = 0; c < columns - 1; c++) head += `${c > 0 ? '  ' : ''}${row[c]!}${pad(widths[c]! - charCount(row[c]!))}`;
+    const room = width - head.length - 2;
+    let last = row[columns - 1]!;
+    if (charCount(last) > room) last = room > 1 ? clip(last, room) : '';
+    lines.push(`${head}  ${last}`.trimEnd());
+  }
+  return lines.join('\n');
 }
+
+// Characters (code points) of a text: its length, unless it holds surrogate pairs.
+function charCount(text: string): number {
+  return SURROGATES.test(text) ? [...text].length : text.length;
+}
+
+const SURROGATES = /[\ud800-\udfff]/;
 
 // A word for a POSIX shell, quoted only when it needs it.
 export function shellQuote(text: string): string {

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from './errors.js';
 import { fileErrorInWords } from './file-errors.js';
-import { formatDuration } from './format.js';
+import { formatDuration, formatExit, printable } from './format.js';
 import { parseMaxParallel, resolveOptions, type Options } from './options.js';
 import { queuedReason, type ScheduleJob } from './schedule.js';
 import { checkJobName } from './names.js';
@@ -11,7 +11,9 @@ import {
   isCorrupt, isFinal, isLost, isQueued, isRunning, NO_ACTIVITY, reconcileActivity, reconcileJobState, type Activity, type JobActivity, type JobState,
   type WaitingFor,
 } from './state.js';
-import { notesStamp, readIndex, writeIndex, type Bytes, type IndexEntry, type NewEntry } from './job-index.js';
+import {
+  appendToJournal, newEntryBytes, notesStamp, readIndex, shouldFold, writeIndex, type Bytes, type IndexEntry, type IndexRow, type NewEntry,
+} from './job-index.js';
 import {
   discardSavedEnvironment, findProjectRoot, firstLineOf, hasCaptureEnded, hooksDriveJob, isKillRequested, jobsDirOf, lastNoteLine, listJobNames,
   readExitRecord, readIdleAfter, readJobRecord, workspacePaths, writeJobRecord, type JobRecord, type WorkspacePaths,
@@ -47,7 +49,7 @@ export function loadContext(cwd: string, env: NodeJS.ProcessEnv = process.env, s
     socket,
     insideTmux: Boolean(env.TMUX),
     options,
-    panesBySocket: new Map([[socket, datedPanes(server.panes, performance.timeOrigin - PREFETCH_LEAD_MS)]]),
+    panesBySocket: new Map([[socket, datedPanes(server.panes, processStartedAt() - PREFETCH_LEAD_MS)]]),
   };
 }
 
@@ -64,6 +66,11 @@ export function loadWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = proce
 // node starts, so the context's first list is dated before node's start.
 const panesListedAt = new WeakMap<PaneInfo[], number>();
 const PREFETCH_LEAD_MS = 1000;
+
+// performance.timeOrigin, but without loading perf_hooks (several ms at start)
+function processStartedAt(): number {
+  return Date.now() - process.uptime() * 1000;
+}
 
 export type JobView = Omit<JobRecord, 'state' | 'agent' | 'sessionId' | 'activityNote' | 'worktree' | 'branch' | 'reads' | 'after' | 'afterAny' | 'reason' | 'startSession'> & {
   state: JobState;
@@ -324,6 +331,25 @@ export interface ListedJob {
   readonly indexed: boolean;
   view(): JobView;
   json(): string | Bytes;
+  // the cells of its `list` row (an ended job from the index: as the index holds them)
+  row(now: number): ListRow;
+}
+
+// A job's `list` row: name, state, exit, time and notes made printable; root and branch
+// raw (list compares roots, and shows a branch column only when some job has one).
+export type ListRow = IndexRow & { name: string };
+
+export function listRow(job: JobView, now: number): ListRow {
+  return {
+    name: printable(job.name), state: printable(jobStateLabel(job, now)), exit: formatExit(job.exitCode, job.signal), time: jobRunTime(job, now),
+    notes: printable(notesOf(job)), root: job.root, branch: job.branch,
+  };
+}
+
+// What the NOTES column says: a problem first, why a queued job waits, the last note, why
+// a job ended without running, else the agent's last reply.
+function notesOf(job: JobView): string {
+  return job.problem ?? job.queuedReason ?? job.note ?? job.reason ?? job.summary ?? '';
 }
 
 class FreshJob implements ListedJob {
@@ -341,6 +367,9 @@ class FreshJob implements ListedJob {
   json(): string {
     return JSON.stringify(jobJson(this.job));
   }
+  row(now: number): ListRow {
+    return listRow(this.job, now);
+  }
 }
 
 // An ended job as the index remembers it; its window, if it still has one, from tmux.
@@ -349,7 +378,7 @@ class IndexedJob implements ListedJob {
   readonly indexed = true;
   private parsed: JobView | null = null;
   constructor(
-    private readonly context: Context, private readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null,
+    private readonly context: Context, readonly entry: IndexEntry, private readonly dir: string, private readonly pane: PaneInfo | null,
   ) {}
   get name() {
     return this.entry.name;
@@ -380,6 +409,10 @@ class IndexedJob implements ListedJob {
   }
   json(): string | Bytes {
     return this.pane ? JSON.stringify(jobJson(this.view())) : this.entry;
+  }
+  row(): ListRow {
+    const { root, branch, state, exit, time, notes } = this.entry.row();
+    return { name: this.entry.name, root, branch, state, exit, time, notes };
   }
 }
 
@@ -449,34 +482,67 @@ export function describeQueuedJob(context: Context, job: JobView): string | null
 
 // Lists the jobs of one jobs folder, taking what .index remembers of an ended job whose
 // notes.md has not changed since (one stat, instead of reading job.json and notes.md).
-// Live fields (window, pane, session) always come from tmux.
+// Live fields (window, pane, session) always come from tmux. Newly ended jobs (and those
+// whose notes changed) are appended to the index's journal, or folded with it into a new
+// index once the journal has grown (or many jobs went): one changed job among 10,000
+// writes its own entry, not the whole index.
 function listWithIndex(context: Context, jobsDir: string, names: string[]): ListedJob[] {
   const index = readIndex(jobsDir);
-  // what the index will hold: kept entries and newly ended jobs
-  const keep: (IndexEntry | NewEntry)[] = [];
-  let changed = false;
-  const jobs = names.map((name): ListedJob => {
+  const fresh: NewEntry[] = [];
+  let hits = 0;
+  const paneOf = indexedPanes(context);
+  // the index's jobs in its order (list's: the sort after them has little to do), then the others
+  const indexed: IndexedJob[] = new Array(index.ordinals);
+  const others: ListedJob[] = [];
+  for (const name of names) {
     const dir = `${jobsDir}/${name}`;
     const stamp = notesStamp(dir);
-    const cached = index.get(name);
-    if (cached && stamp === cached.stamp) {
-      keep.push(cached);
+    const cached = index.entries.get(name);
+    if (cached?.hasStamp(stamp)) {
+      hits++;
       // an ended job's window may still be open (its shell)
-      return new IndexedJob(context, cached, dir, findJobPane(context, cached));
+      indexed[cached.ordinal] = new IndexedJob(context, cached, dir, paneOf(cached));
+      continue;
     }
     const view = viewForListing(context, dir);
     // the stamp taken before reading: a change during the read is seen next time (a
-    // running job is not indexed, and does not make list rewrite the index); nor is a job
+    // running job is not indexed, and does not make list write the index); nor is a job
     // with a problem, such as an end that only its pane keeps
     if (stamp && isFinal(view.state) && view.problem === undefined) {
-      changed = true;
       const json = JSON.stringify(jobJson({ ...view, window: null, pane: null, session: null }));
-      keep.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, json });
+      const { name: _, ...row } = listRow(view, 0);
+      fresh.push({ name, stamp, createdAt: view.createdAt, id: view.id, socket: view.socket, row, json });
     }
-    return new FreshJob(view, true);
-  });
-  if (changed || keep.length !== index.size) writeIndex(jobsDir, keep.sort(newestFirst));
-  return jobs;
+    others.push(new FreshJob(view, true));
+  }
+  const kept = indexed.filter((job) => job !== undefined);
+  // entries of jobs that are gone, or whose entry a newer one replaces
+  const stale = index.entries.size - hits;
+  if (shouldFold(index, newEntryBytes(fresh)) ? fresh.length > 0 || stale > 0 : stale > index.entries.size / STALE_SHARE) {
+    writeIndex(jobsDir, [...kept.map((job) => job.entry), ...fresh].sort(newestFirst));
+  } else if (fresh.length > 0) {
+    appendToJournal(jobsDir, index, fresh);
+  }
+  return [...kept, ...others];
+}
+
+// past this share of stale entries (removed jobs) the index is written again without them
+const STALE_SHARE = 8;
+
+// The pane of an ended job the index holds, from the panes of its socket (as the index
+// holds it: a server long gone costs one look, and no id is decoded when it has none).
+function indexedPanes(context: Context): (entry: IndexEntry) => PaneInfo | null {
+  const bySocket = new Map<string, Map<string, PaneInfo> | null>();
+  return (entry) => {
+    const field = entry.socketField;
+    let panes = bySocket.get(field);
+    if (panes === undefined) {
+      const jobPanes = panesOn(context, entry.socket).filter((pane) => pane.jobId !== null);
+      panes = jobPanes.length === 0 ? null : new Map(jobPanes.reverse().map((pane) => [pane.jobId!, pane]));
+      bySocket.set(field, panes);
+    }
+    return panes?.get(entry.id) ?? null;
+  };
 }
 
 // The JSON shape of a job: stable camelCase fields; later versions add fields, never rename.

@@ -106,7 +106,7 @@ listed() {
     const folders = fs.existsSync(jobs) ? fs.readdirSync(jobs) : [];
     const bad = [];
     for (const f of folders) {
-      if (f === ".index" || f.endsWith(".lock")) continue;
+      if (f === ".index" || f === ".index-journal" || f.endsWith(".lock")) continue;
       if (f.startsWith(".")) { bad.push(`${f} left behind`); continue; }
       try {
         const job = JSON.parse(fs.readFileSync(path.join(jobs, f, "job.json"), "utf8"));

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonArray } from '../../../src/commands/list.js';
-import { IndexEntry, notesStamp, readIndex, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
+import { appendToJournal, IndexEntry, notesStamp, readIndex as readIndexFiles, writeIndex, type NewEntry } from '../../../src/core/job-index.js';
 import { listJobEntries, type Context } from '../../../src/core/jobs.js';
 import { resolveOptions } from '../../../src/core/options.js';
 
@@ -13,8 +13,12 @@ function jobsDir(): string {
 
 const entry = (name: string, extra: Partial<NewEntry> = {}): NewEntry => ({
   name, stamp: '1764000000000.5 42 1234', createdAt: '2026-01-01T00:00:00.000Z', id: 'abcdef0123456789',
-  socket: '/tmp/tmux-0/default', json: JSON.stringify({ name, task: 'tab\there\nnewline "quoted" ünï' }), ...extra,
+  socket: '/tmp/tmux-0/default', json: JSON.stringify({ name, task: 'tab\there\nnewline "quoted" ünï' }),
+  row: { state: 'done', exit: '0', time: '1m30s', notes: 'the last note ünï', root: '/work/odd\tröot "x"', branch: null }, ...extra,
 });
+
+// the entries the index and its journal hold, by name
+const readIndex = (dir: string) => readIndexFiles(dir).entries;
 
 const json = (e: IndexEntry) => {
   const { bytes, start, end } = e;
@@ -22,16 +26,42 @@ const json = (e: IndexEntry) => {
 };
 
 describe('the index of ended jobs', () => {
-  it('gives back what was written: name, stamp, creation time, id, socket and the JSON bytes', () => {
+  it("gives back what was written: name, stamp, creation time, id, socket, the row's cells and the JSON bytes", () => {
     const dir = jobsDir();
-    const written = [entry('alpha'), entry('beta', { socket: '/tmp/odd\tpath "x"/default', id: 'ffff' })];
+    const written = [
+      entry('alpha'),
+      entry('beta', { socket: '/tmp/odd\tpath "x"/default', id: 'ffff', row: { ...entry('beta').row, branch: 'job/beta', notes: '' } }),
+    ];
     writeIndex(dir, written);
     const read = readIndex(dir);
     expect([...read.keys()]).toEqual(['alpha', 'beta']);
     for (const w of written) {
       const r = read.get(w.name)!;
-      expect([r.stamp, r.createdAt, r.id, r.socket, json(r)]).toEqual([w.stamp, w.createdAt, w.id, w.socket, w.json]);
+      expect([r.stamp, r.createdAt, r.id, r.socket, r.row(), json(r)]).toEqual([w.stamp, w.createdAt, w.id, w.socket, w.row, w.json]);
     }
+  });
+
+  it('takes a changed entry from the journal, appended: the index itself is not written again', () => {
+    const dir = jobsDir();
+    writeIndex(dir, [entry('alpha'), entry('beta'), entry('gamma')]);
+    const before = readFileSync(join(dir, '.index'));
+    const changed = entry('beta', { stamp: '1764000000001.5 50 1234', json: JSON.stringify({ name: 'beta', note: 'new' }) });
+    appendToJournal(dir, readIndexFiles(dir), [changed]);
+    appendToJournal(dir, readIndexFiles(dir), [entry('delta')]);
+    expect(readFileSync(join(dir, '.index'))).toEqual(before);
+    const read = readIndex(dir);
+    expect([...read.keys()]).toEqual(['alpha', 'beta', 'gamma', 'delta']);
+    expect([read.get('beta')!.stamp, json(read.get('beta')!), read.get('beta')!.row()]).toEqual([changed.stamp, changed.json, changed.row]);
+    // a journal line cut short (a list still writing it) is dropped, the lines before it kept
+    const journal = join(dir, '.index-journal');
+    writeFileSync(journal, readFileSync(journal).subarray(0, -10));
+    expect(json(readIndex(dir).get('beta')!)).toBe(changed.json);
+    expect(readIndex(dir).has('delta')).toBe(false);
+    // a journal of another index (the index was written again since) is not this one's
+    writeIndex(dir, [entry('alpha')]);
+    expect(existsSync(journal)).toBe(false);
+    appendToJournal(dir, { ...readIndexFiles(dir), generation: 'other', journalBytes: null }, [entry('omega')]);
+    expect([...readIndex(dir).keys()]).toEqual(['alpha']);
   });
 
   it('keeps an entry it read byte for byte when rewritten', () => {
@@ -39,7 +69,9 @@ describe('the index of ended jobs', () => {
     writeIndex(dir, [entry('alpha'), entry('beta')]);
     const before = readFileSync(join(dir, '.index'));
     writeIndex(dir, [...readIndex(dir).values()]);
-    expect(readFileSync(join(dir, '.index'))).toEqual(before);
+    // but for its generation
+    const generation = (bytes: Buffer) => bytes.toString().replace(/^([^\n]*)\t[^\t\n]*\n/, '$1\n');
+    expect(generation(readFileSync(join(dir, '.index')))).toEqual(generation(before));
   });
 
   it('is empty when missing, garbled, of another version, or written for a folder elsewhere', () => {
@@ -130,6 +162,77 @@ describe('an index with random bytes changed', () => {
       writeFileSync(index, bytes);
       expect(JSON.parse(listJson(context)), `trial ${trial}`).toEqual(fromRecords);
       // and what that list wrote back is right too
+      expect(JSON.parse(listJson(context)), `trial ${trial}, listed again`).toEqual(fromRecords);
+    }
+    rmSync(context.root, { recursive: true, force: true });
+  });
+});
+
+describe('a listing with the index', () => {
+  const rows = (context: Context) => listJobEntries(context, { all: false }).map((job) => job.row(Date.now()));
+
+  it("shows each ended job's row from the index as from its record", () => {
+    const context = projectOfEndedJobs(12);
+    writeFileSync(join(context.jobsDir, 'job-3', 'notes.md'), '- a note with \x1b]52;c;eA==\x07 an escape and ünï\n', { flag: 'a' });
+    const fromRecords = rows(context);
+    expect(listJobEntries(context, { all: false }).every((job) => job.indexed)).toBe(true);
+    expect(rows(context)).toEqual(fromRecords);
+    expect(fromRecords.find((row) => row.name === 'job-3')!.notes).toBe('a note with  an escape and ünï');
+    rmSync(context.root, { recursive: true, force: true });
+  });
+
+  it('writes one changed job among many to the journal, not the whole index again', () => {
+    const context = projectOfEndedJobs(100);
+    const index = join(context.jobsDir, '.index');
+    const journal = join(context.jobsDir, '.index-journal');
+    listJson(context);
+    const before = readFileSync(index);
+    const inode = statSync(index).ino;
+    writeFileSync(join(context.jobsDir, 'job-7', 'notes.md'), '- edited after the end\n', { flag: 'a' });
+    const listed = JSON.parse(listJson(context)) as { name: string; note: string }[];
+    expect(listed.find((job) => job.name === 'job-7')!.note).toBe('edited after the end');
+    expect(statSync(index).ino).toBe(inode);
+    expect(readFileSync(index)).toEqual(before);
+    expect(statSync(journal).size).toBeLessThan(before.length * 0.05);
+    // and the next list takes it from the journal, writing nothing
+    expect(JSON.parse(listJson(context))).toEqual(listed);
+    expect(listJobEntries(context, { all: false }).every((job) => job.indexed)).toBe(true);
+    rmSync(context.root, { recursive: true, force: true });
+  });
+
+  it('folds the journal into a new index once it has grown, and drops removed jobs then', () => {
+    const context = projectOfEndedJobs(40);
+    const journal = join(context.jobsDir, '.index-journal');
+    listJson(context);
+    for (let i = 0; i < 40; i++) writeFileSync(join(context.jobsDir, `job-${i}`, 'notes.md'), `- change ${i}\n`, { flag: 'a' });
+    const listed = JSON.parse(listJson(context));
+    expect(existsSync(journal)).toBe(false);
+    expect(JSON.parse(listJson(context))).toEqual(listed);
+    for (let i = 0; i < 20; i++) rmSync(join(context.jobsDir, `job-${i}`), { recursive: true });
+    const remaining = JSON.parse(listJson(context));
+    expect(remaining).toHaveLength(20);
+    expect(readIndexFiles(context.jobsDir).entries.size).toBe(20);
+    rmSync(context.root, { recursive: true, force: true });
+  });
+
+  it('never shows a wrong job from a journal with random bytes changed', () => {
+    // few changed among many: they go to the journal
+    const context = projectOfEndedJobs(24);
+    const journal = join(context.jobsDir, '.index-journal');
+    listJson(context);
+    for (const name of ['job-1', 'job-4', 'job-6']) writeFileSync(join(context.jobsDir, name, 'notes.md'), `- later ${name}\n`, { flag: 'a' });
+    const fromRecords = JSON.parse(listJson(context));
+    const pristine = readFileSync(journal);
+    let seed = 54321;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 100; trial++) {
+      const bytes = Buffer.from(pristine);
+      for (let flips = 1 + random(3); flips > 0; flips--) bytes[random(bytes.length)] = random(256);
+      writeFileSync(journal, bytes);
+      expect(JSON.parse(listJson(context)), `trial ${trial}`).toEqual(fromRecords);
       expect(JSON.parse(listJson(context)), `trial ${trial}, listed again`).toEqual(fromRecords);
     }
     rmSync(context.root, { recursive: true, force: true });
