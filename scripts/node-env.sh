@@ -1,4 +1,4 @@
-# Sourced by the shims before they start node. Node 18 to 21 and the first node 22s read
+# Sourced by the shims before they start node. Node 18 to 21 and 22 before 22.7 read
 # NODE_EXTRA_CA_CERTS as they start, before any code runs, and build their whole root
 # certificate store with it: a large part of their start (figures in
 # docs/ARCHITECTURE.md). job-runner opens no TLS connection, so on such a node it starts
@@ -7,6 +7,8 @@
 # unchanged. Later nodes read it at their first TLS connection: there the shim leaves
 # the environment alone.
 unset JOB_RUNNER_NODE_EXTRA_CA_CERTS
+# without the variable there is nothing to decide (and the rest is not even parsed)
+[ -n "${NODE_EXTRA_CA_CERTS+set}" ] || return 0
 
 # Which kind the node on PATH is, is asked of node once: a node that reads the file as it
 # starts warns, naming it, when the file is missing. The answer is kept per node binary,
@@ -33,7 +35,7 @@ node_reads_ca_certs_at_start() {
   return 1
 }
 
-if [ -n "${NODE_EXTRA_CA_CERTS+set}" ] && node_reads_ca_certs_at_start; then
+if node_reads_ca_certs_at_start; then
   export JOB_RUNNER_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"
   unset NODE_EXTRA_CA_CERTS
 fi
