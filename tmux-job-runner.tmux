@@ -83,6 +83,59 @@ set_count_hooks() {
   tmux set-hook -g "pane-died[$hook_index]" "$recount"
 }
 
+# Links the CLI into @job-runner-bin-dir, so that job-runner runs by its name in a new
+# pane after a TPM install. Only ever creates or replaces our own link (one to a
+# tmux-job-runner's scripts/job-runner): anything else there stays, and a message says
+# so. The user's shell files are theirs: when the folder is not on tmux's PATH, the
+# message gives the line to add.
+link_cli() {
+  local dir link target current message
+  dir=$(get_tmux_option "$bin_dir_option" "$default_bin_dir")
+  [ -n "$dir" ] || return 0
+  [[ $dir == "~/"* ]] && dir="$HOME/${dir#"~/"}"
+  dir=${dir%/}
+  if [[ $dir != /* ]]; then
+    show_message "$bin_dir_option $dir: give an absolute folder (or ~/...); job-runner not linked"
+    return 0
+  fi
+  link="$dir/job-runner"
+  target="$CURRENT_DIR/scripts/job-runner"
+  if [ -L "$link" ]; then
+    current=$(readlink "$link")
+    [ "$current" = "$target" ] && return 0
+    if ! is_cli_link_target "$current"; then
+      show_message "$link links to $current, not to this plugin: left as it is (remove it, or set $bin_dir_option to another folder)"
+      return 0
+    fi
+  elif [ -e "$link" ]; then
+    show_message "$link exists and is not a link to this plugin: left as it is (remove it, or set $bin_dir_option to another folder)"
+    return 0
+  fi
+  if ! message=$({ mkdir -p "$dir" && ln -sfn "$target" "$link"; } 2>&1); then
+    show_message "could not link $link: ${message##*: }; check the folder's permissions or set $bin_dir_option to another folder"
+    return 0
+  fi
+  case ":$PATH:" in
+  *":$dir:"* | *":$dir/:"*) show_message "linked $link: type job-runner in a new pane" ;;
+  *) show_message "linked $link, but $dir is not on tmux's PATH: add export PATH=\"$(home_relative "$dir"):\$PATH\" to ~/.bashrc or ~/.zshrc" ;;
+  esac
+}
+
+# True for a link target that is a tmux-job-runner's CLI: one gone with its old plugin
+# folder, or beside a plugin entry point.
+is_cli_link_target() {
+  [[ $1 == */scripts/job-runner ]] || return 1
+  [ ! -e "$1" ] || [ -f "${1%/scripts/job-runner}/tmux-job-runner.tmux" ]
+}
+
+# A folder as a shell rc line names it: under $HOME by $HOME.
+home_relative() {
+  if [[ $1 == "$HOME/"* ]]; then echo "\$HOME/${1#"$HOME/"}"; else echo "$1"; fi
+}
+
+# One message on the status line; a "#" in a path is doubled, or tmux reads a format.
+show_message() { tmux display-message "tmux-job-runner: ${1//#/##}"; }
+
 main() {
   local problem
   problem=$(missing_requirement)
@@ -95,6 +148,7 @@ main() {
   set_next_key_binding
   update_status_interpolations
   set_count_hooks
+  link_cli
   # the counts of the jobs already running (a re-sourced config, a plugin update)
   tmux source-file -F "#{$recount_file_option}"
 }

@@ -9,7 +9,7 @@ if [ $# -ne 2 ]; then
   exit 2
 fi
 if ! command -v node >/dev/null 2>&1; then
-  echo "job-runner: node not found: install Node.js 18 or newer (https://nodejs.org or your package manager)" >&2
+  echo "job-runner: node not found: install Node.js 20 or newer (https://nodejs.org or your package manager)" >&2
   exit 2
 fi
 . "$dir/node-env.sh"

@@ -11,7 +11,7 @@ get_tmux_option() {
 # Quotes a word for sh (popups and run-shell run their command with sh -c).
 sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-# Prints what is missing to run the plugin (tmux >= 3.2, node >= 18), or nothing.
+# Prints what is missing to run the plugin (tmux >= 3.2, node >= 20), or nothing.
 missing_requirement() {
   local node_version
   if ! tmux_version_at_least 3 2; then
@@ -19,13 +19,13 @@ missing_requirement() {
     return
   fi
   if ! command -v node >/dev/null 2>&1; then
-    echo "needs Node.js 18 or newer in tmux's PATH (found none); key bindings not installed"
+    echo "needs Node.js 20 or newer in tmux's PATH (found none); key bindings not installed"
     return
   fi
   node_version=$(node --version 2>/dev/null)
   node_version=${node_version#v}
-  if [ "${node_version%%.*}" -lt 18 ] 2>/dev/null; then
-    echo "needs Node.js 18 or newer (found: $node_version); key bindings not installed"
+  if [ "${node_version%%.*}" -lt 20 ] 2>/dev/null; then
+    echo "needs Node.js 20 or newer (found: $node_version); key bindings not installed"
   fi
 }
 

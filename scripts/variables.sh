@@ -10,6 +10,8 @@ popup_width_option="@job-runner-popup-width"
 default_popup_width="80%"
 popup_height_option="@job-runner-popup-height"
 default_popup_height="80%"
+bin_dir_option="@job-runner-bin-dir"
+default_bin_dir=""
 
 # Where the plugin remembers the keys it bound, to unbind them when an option changes.
 bound_dispatch_key_option="@job-runner-bound-dispatch-key"

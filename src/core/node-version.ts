@@ -1,6 +1,6 @@
 // The Node.js version check, small enough for every entry point to run first.
 
-export const MIN_NODE_MAJOR = 18;
+export const MIN_NODE_MAJOR = 20;
 
 // Refuses a Node.js older than the bundle supports; null when it is fine.
 export function checkNodeVersion(version: string): string | null {

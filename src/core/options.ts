@@ -78,6 +78,11 @@ export const OPTIONS = {
     default: '80%',
     help: 'Height of the popups: lines or a percentage.',
   },
+  binDir: {
+    tmuxName: '@job-runner-bin-dir',
+    default: '',
+    help: 'A folder on your PATH (for example ~/.local/bin) where the plugin links job-runner as it loads, so that it runs by its name in any new pane; a file there that is not its link is left alone. When the folder is not on tmux\'s PATH, a message gives the line to add to your shell\'s rc file (it is never edited). Empty: nothing linked.',
+  },
   focus: {
     tmuxName: '@job-runner-focus',
     default: 'off',

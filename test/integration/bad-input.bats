@@ -137,13 +137,13 @@ refused_without_trace() {
   assert_output "job-runner: tmux 3.1c is too old: job-runner needs tmux 3.2 or newer"
 }
 
-@test "node older than 18 is refused with exit 2 and nothing created" {
+@test "node older than 20 is refused with exit 2 and nothing created" {
   mkdir -p "$BATS_TEST_TMPDIR/bin"
-  echo "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '16.20.2' } });" >"$BATS_TEST_TMPDIR/old-node.cjs"
+  echo "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.20.8' } });" >"$BATS_TEST_TMPDIR/old-node.cjs"
   printf '#!/bin/sh\nexec %s --require %s "$@"\n' "$(command -v node)" "$BATS_TEST_TMPDIR/old-node.cjs" >"$BATS_TEST_TMPDIR/bin/node"
   chmod +x "$BATS_TEST_TMPDIR/bin/node"
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" refused_without_trace "$JR" dispatch job "task"
-  assert_output "job-runner: node 16.20.2 is too old: job-runner needs Node.js 18 or newer"
+  assert_output "job-runner: node 18.20.8 is too old: job-runner needs Node.js 20 or newer"
 }
 
 @test "no node at all: the shim says what to install, exit 2" {
@@ -151,7 +151,7 @@ refused_without_trace() {
   for tool in bash tmux; do ln -s "$(command -v $tool)" "$BATS_TEST_TMPDIR/bin/$tool"; done
   PATH="$BATS_TEST_TMPDIR/bin" run "$JR" list
   assert_failure 2
-  assert_output --partial "node not found: install Node.js 18 or newer"
+  assert_output --partial "node not found: install Node.js 20 or newer"
 }
 
 @test "a --dir that does not exist is refused with exit 2" {

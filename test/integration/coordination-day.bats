@@ -29,6 +29,9 @@ most_at_once() {
 
 @test "backend -> frontend -> tests with --after/--reads, max-parallel 2, each in its own worktree: all done, in order" {
   tmux set -g @job-runner-max-parallel 2
+  # the first two work until the queue has been looked at
+  export TEAM_HOLD="$BATS_TEST_TMPDIR/hold"
+  touch "$TEAM_HOLD"
   "$JR" dispatch backend "build the API; document it in your notes" --command "$TEAM 2" --worktree
   "$JR" dispatch docs "write the user guide" --command "$TEAM 2" --worktree
   "$JR" dispatch guide "write the admin guide" --command "$TEAM 1" --worktree
@@ -47,6 +50,7 @@ most_at_once() {
     if (by.frontend.state !== "queued" || !/backend/.test(by.frontend.queuedReason)) fail("frontend should wait for backend");
     if (JSON.stringify(by.tests.after) !== "[\"frontend\"]" || JSON.stringify(by.tests.reads) !== "[\"backend\",\"frontend\"]") fail("tests record");
   '
+  rm "$TEAM_HOLD"
 
   # walk away: nobody watches; `wait` on the last one returns when it is done
   run "$JR" wait tests --timeout 60

@@ -143,8 +143,9 @@ workspace() { echo "$PROJECT/.claude-local/jobs/$1"; }
 published_running_is() { [ "$(tmux show -gqv @job-runner-running)" = "$1" ]; }
 
 
-# Lists every path under a folder (to prove a refused command created nothing).
-tree_of() { (cd "$1" && find . | LC_ALL=C sort); }
+# Lists every path under a folder (to prove a refused command created nothing), but for
+# the test HOME's cache, where the shims keep what they learned of node (node-env.sh).
+tree_of() { (cd "$1" && find . -path ./home/.cache -prune -o -print | LC_ALL=C sort); }
 
 # Loads the plugin into the test's server, as TPM's run-shell would.
 load_plugin() {

@@ -89,10 +89,22 @@ status_is() { [ "$(expand_status status-right)" = "$1" ]; }
   rm "$BATS_TEST_TMPDIR/bin/tmux"
   mv "$BATS_TEST_TMPDIR/bin/tmux-logged" "$BATS_TEST_TMPDIR/bin/tmux"
   PATH="$BATS_TEST_TMPDIR/bin" bash "$ROOT/tmux-job-runner.tmux"
-  run grep -c "needs Node.js 18 or newer in tmux's PATH" "$log"
+  run grep -c "needs Node.js 20 or newer in tmux's PATH" "$log"
   assert_output 1
   run tmux list-keys -T prefix J
   assert_failure
+}
+
+@test "node older than 20 in tmux's PATH: one message and no bindings" {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\necho v18.20.8\n' >"$BATS_TEST_TMPDIR/bin/node"
+  chmod +x "$BATS_TEST_TMPDIR/bin/node"
+  tmux set-environment -g PATH "$BATS_TEST_TMPDIR/bin:$PATH"
+  load_plugin
+  run tmux list-keys -T prefix J
+  assert_failure
+  assert_equal "$(bash -c ". '$ROOT/scripts/helpers.sh'; PATH='$BATS_TEST_TMPDIR/bin:$PATH' missing_requirement")" \
+    "needs Node.js 20 or newer (found: 18.20.8); key bindings not installed"
 }
 
 @test "installed in a folder with spaces and quotes, the plugin's hooks still recount" {

@@ -59,6 +59,8 @@ install_plugin_at() {
   wait_until grep -q after-the-job "$theirs"
 }
 
+long_job_active() { "${inside[@]}" "$JR" list | grep -Eq '^long +(working|idle) '; }
+
 # Runs the checks every configuration must pass, from outside tmux or (inside) from a
 # pane of session main: a job done with its log, a running job counted, listed and
 # killed with its code and window kept, rm of the ended jobs.
@@ -70,8 +72,9 @@ check_jobs_work() {
   assert_success
   grep -q "quick-$label" "$(workspace quick)/log.txt"
   "${inside[@]}" "$JR" dispatch long "t" --command "$AGENT sleep"
+  # a job counts as running until its wrapper reports what it does
+  wait_until long_job_active
   run "${inside[@]}" "$JR" list
-  assert_line --regexp '^long +(working|idle) '
   assert_line --regexp '^quick +done +0 '
   wait_until published_running_is 1
   "${inside[@]}" "$JR" kill long

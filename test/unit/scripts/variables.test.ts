@@ -19,6 +19,7 @@ describe('scripts/variables.sh', () => {
     ['next_key', OPTIONS.nextKey],
     ['popup_width', OPTIONS.popupWidth],
     ['popup_height', OPTIONS.popupHeight],
+    ['bin_dir', OPTIONS.binDir],
   ])('%s has the option name and default of the typed table', (prefix, option) => {
     expect(shellValue(`${prefix}_option`)).toBe(option.tmuxName);
     expect(shellValue(`default_${prefix}`)).toBe(option.default);
