@@ -6,7 +6,15 @@
 # (src/core/node-env.ts): the agents it starts, which may need it behind a proxy, get it
 # unchanged. Later nodes read it at their first TLS connection: there the shim leaves
 # the environment alone.
-unset JOB_RUNNER_NODE_EXTRA_CA_CERTS
+unset JOB_RUNNER_NODE_EXTRA_CA_CERTS JOB_RUNNER_NODE_COMPILE_CACHE
+# Node 22.1 and later keep the code they compiled in NODE_COMPILE_CACHE and reuse it
+# at the next start (node 20 ignores the variable): job-runner's bundle then starts
+# without being compiled again. A cache the user set is theirs and stays as it is; ours
+# is taken back out of the environment by node-env.ts, so nothing job-runner starts
+# writes into it.
+if [ -z "${NODE_COMPILE_CACHE+set}" ] && [ -n "${XDG_CACHE_HOME:-${HOME-}}" ]; then
+  export NODE_COMPILE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/tmux-job-runner/node-compile-cache" JOB_RUNNER_NODE_COMPILE_CACHE=1
+fi
 # without the variable there is nothing to decide (and the rest is not even parsed)
 [ -n "${NODE_EXTRA_CA_CERTS+set}" ] || return 0
 

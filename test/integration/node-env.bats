@@ -78,3 +78,27 @@ cli_starts() { grep '|.*dist/cli.cjs --version$' "$STARTS" | cut -d'|' -f1,2; }
   assert_equal "$(probes)" 0
   assert_equal "$(cli_starts)" "unset|$CA"
 }
+
+@test "node gets a compile cache in the user's cache folder, the agent the environment as it was" {
+  unset NODE_COMPILE_CACHE XDG_CACHE_HOME
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  cat >"$BATS_TEST_TMPDIR/bin/node" <<EOF
+#!/bin/bash
+echo "\${NODE_COMPILE_CACHE-unset}|\${JOB_RUNNER_NODE_COMPILE_CACHE-unset}|\$*" >>'$STARTS'
+exec '$REAL_NODE' "\$@"
+EOF
+  chmod +x "$BATS_TEST_TMPDIR/bin/node"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$JR" --version
+  assert_equal "$(grep 'dist/cli.cjs --version$' "$STARTS" | cut -d'|' -f1,2)" "$HOME/.cache/tmux-job-runner/node-compile-cache|1"
+  "$JR" dispatch ccjob "t" --command "$AGENT env NODE_COMPILE_CACHE"
+  "$JR" wait ccjob
+  assert_equal "$(cat "$(workspace ccjob)/artifacts/env.txt")" UNSET
+  "$JR" dispatch ccjob "t" --force --command "$AGENT env JOB_RUNNER_NODE_COMPILE_CACHE"
+  "$JR" wait ccjob
+  assert_equal "$(cat "$(workspace ccjob)/artifacts/env.txt")" UNSET
+  # a cache the user set is theirs: node and the agent get it as it is
+  export NODE_COMPILE_CACHE="$BATS_TEST_TMPDIR/their cache"
+  "$JR" dispatch ccjob "t" --force --command "$AGENT env NODE_COMPILE_CACHE"
+  "$JR" wait ccjob
+  assert_equal "$(cat "$(workspace ccjob)/artifacts/env.txt")" "$NODE_COMPILE_CACHE"
+}

@@ -19,4 +19,13 @@ describe('restoreNodeEnv', () => {
     restoreNodeEnv(env);
     expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/a.pem' });
   });
+
+  it('takes out the NODE_COMPILE_CACHE the shim gave node, and leaves one the user set', () => {
+    const ours: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: '/home/u/.cache/tmux-job-runner/node-compile-cache', JOB_RUNNER_NODE_COMPILE_CACHE: '1', PATH: '/bin' };
+    restoreNodeEnv(ours);
+    expect(ours).toEqual({ PATH: '/bin' });
+    const theirs: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: '/their/cache' };
+    restoreNodeEnv(theirs);
+    expect(theirs).toEqual({ NODE_COMPILE_CACHE: '/their/cache' });
+  });
 });
