@@ -33,8 +33,9 @@ export async function indexCases(record, root10k) {
   }, Math.min(RUNS, 5), 1));
 
   // One ended job changes (its notes.md appended, as a note added after the end does),
-  // then the next list runs under strace: every write call's bytes to .index, or to a
-  // file renamed onto it, are summed. libuv's io_uring would hide writes from strace.
+  // then the next list runs under strace: every write call's bytes to .index and to its
+  // journal (.index-journal, where a changed job's entry goes), or to a file renamed onto
+  // either, are summed. libuv's io_uring would hide writes from strace.
   list(root10k, '--json');
   const written = [];
   const notes = [];
@@ -51,7 +52,11 @@ export async function indexCases(record, root10k) {
       notes.push(`strace run ${k} failed: ${traced.stderr?.toString().trim() || traced.error}`);
       continue;
     }
-    const { bytes, writes } = bytesWrittenTo(readFileSync(trace, 'utf8'), index);
+    const traceText = readFileSync(trace, 'utf8');
+    const toIndex = bytesWrittenTo(traceText, index);
+    const toJournal = bytesWrittenTo(traceText, `${index}-journal`);
+    const bytes = toIndex.bytes + toJournal.bytes;
+    const writes = toIndex.writes + toJournal.writes;
     const changed = !before || !after || before.ino !== after.ino || before.size !== after.size || before.mtimeMs !== after.mtimeMs;
     if (changed && bytes === 0) {
       notes.push(`run ${k}: .index changed but no write to it was traced`);
@@ -59,7 +64,7 @@ export async function indexCases(record, root10k) {
     }
     written.push(bytes);
     size = after?.size ?? size;
-    notes.push(`run ${k}: ${bytes} bytes in ${writes} writes, inode ${before?.ino === after?.ino ? 'kept' : 'replaced'}`);
+    notes.push(`run ${k}: ${bytes} bytes in ${writes} writes (${toJournal.bytes} of them to the journal), the index's inode ${before?.ino === after?.ino ? 'kept' : 'replaced'}`);
   }
   record('index-one-changed', {
     times: written.length === Math.min(RUNS, 3) ? written : null, size, note: notes.join('; '),
