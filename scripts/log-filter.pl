@@ -517,6 +517,10 @@ $SIG{CHLD} = 'IGNORE' if $watch_silence;
 # the seconds of silence still to come before the job counts as silent: each wait takes
 # off what it waited (select leaves the rest), the last output sets them back
 my $silence_left = $IDLE_AFTER;
+# The countdown misses the time spent between waits: a flood of bytes that are no output
+# (blank lines) keeps select from waiting at all, and where select does not leave the
+# rest (macOS) it gives back the whole timeout. The clock's whole seconds bound it.
+my $quiet_since = time;
 my $silent = 0;
 # the same number on Linux, macOS and the BSDs
 my $EINTR = 4;
@@ -524,10 +528,12 @@ my $EINTR = 4;
 # Waits until input arrives or the silence begins; false at the silence.
 sub input_before_silence {
     for (;;) {
-        return 0 if $silence_left <= 0;
+        return 0 if $silence_left <= 0 || time - $quiet_since > $IDLE_AFTER;
         my $wanted = '';
         vec($wanted, fileno(STDIN), 1) = 1;
         (my $ready, $silence_left) = select($wanted, undef, undef, $silence_left);
+        # none ready: the whole wait passed
+        return 0 if $ready == 0;
         return 1 if $ready > 0;
         return 1 if $ready < 0 && $! != $EINTR;
     }
@@ -624,6 +630,7 @@ for (;;) {
     }
     if ($watch_silence && $output) {
         $silence_left = $IDLE_AFTER;
+        $quiet_since = time;
         if ($silent) {
             $silent = 0;
             tell_activity('output');

@@ -9,6 +9,7 @@ import { shellQuote } from './format.js';
 import { loadContext, viewJob, type Context } from './jobs.js';
 import { dispatchJob, removeJob } from './lifecycle.js';
 import { OPTIONS } from './options.js';
+import { jobsDirOf } from './store.js';
 import { killWindow, pressKeys, runTmux } from './tmux.js';
 import { PACKAGE_ROOT } from './wrapper-args.js';
 
@@ -62,6 +63,9 @@ export async function runLiveHookCheck(
 function throwawayContext(context: Context): Context {
   return {
     ...context,
+    // the folder loadContext took from the user's @job-runner-jobs-dir may be theirs (an
+    // absolute path): the check's job, and the schedule pass its removal runs, stay here
+    jobsDir: jobsDirOf(context.root, OPTIONS.jobsDir.default),
     options: {
       ...context.options,
       command: `${shellQuote(join(PACKAGE_ROOT, 'scripts', 'doctor-agent.sh'))} ${shellQuote(process.execPath)}`,

@@ -120,6 +120,25 @@ doctor_in_pane() {
   nothing_left_behind
 }
 
+@test "doctor: a jobs folder @job-runner-jobs-dir names outside the project is not the throwaway job's; the user's queued job stays queued" {
+  healthy_server
+  local jobs="$BATS_TEST_TMPDIR/all-jobs"
+  tmux set-option -g @job-runner-jobs-dir "$jobs"
+  tmux set-option -g @job-runner-max-parallel 1
+  printf '#!/bin/sh\nexec sleep 600\n' >"$BATS_TEST_TMPDIR/bin/sleeper"
+  chmod +x "$BATS_TEST_TMPDIR/bin/sleeper"
+  "$JR" dispatch busy "t" --command sleeper >/dev/null
+  "$JR" dispatch later "t" --command sleeper >/dev/null
+  assert_equal "$("$JR" show later --json | grep -c '"state": "queued"')" 1
+  run "$JR" doctor
+  assert_line "ok   hook-live: a throwaway job's PermissionRequest hook made it waiting:permission"
+  # its job was never in the user's folder, and the user's limit still holds there
+  assert_equal "$(ls "$jobs")" "$(printf 'busy\nlater')"
+  assert_equal "$("$JR" show later --json | grep -c '"state": "queued"')" 1
+  "$JR" rm --force busy >/dev/null
+  "$JR" rm --force later >/dev/null
+}
+
 @test "doctor interrupted during the live check removes its throwaway job, exit 130" {
   healthy_server
   # a stand-in for activity.sh keeps the check waiting for the hook's effect

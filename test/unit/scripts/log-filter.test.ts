@@ -387,6 +387,21 @@ describe('log-filter.pl watching for silence', () => {
     }
   });
 
+  // select leaves the time it did not wait only where it waited: a job that floods blank
+  // lines (no output: nothing to read in them) keeps every select from waiting at all
+  it('counts the silence while a job floods bytes that are no output', async () => {
+    const ws = workspace();
+    ws.release();
+    // the flood from a process of its own, so that the pipe stays full whatever the test does
+    const flood = spawn('sh', ['-c', `{ printf 'working\\r\\n'; exec yes ''; } | perl "$0" "$@" >/dev/null`, FILTER, ...ws.args], { detached: true, stdio: 'ignore' });
+    try {
+      await until(() => ws.calls().includes('silence'), 'the silence call during the flood');
+    } finally {
+      process.kill(-flood.pid!, 'SIGTERM');
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('writes the rows a redrawing agent left on the screen when it falls silent', async () => {
     const ws = workspace();
     ws.release();
