@@ -78,6 +78,14 @@ export function nextJobToGoTo<T extends PickerJob>(jobs: readonly T[], currentWi
 
 // What the state column says: a running job's activity where it has one ("waiting
 // permission"), else the state.
+// The picker's title: the project as people write it (~ for the home folder), made
+// printable, as every text from the file system it shows.
+export function pickerTitle(root: string, home: string | undefined): string {
+  const base = home?.replace(/\/+$/, '');
+  const shown = base && (root === base || root.startsWith(`${base}/`)) ? `~${root.slice(base.length)}` : root;
+  return `jobs in ${printable(shown)}`;
+}
+
 export function stateLabel(job: JobView): string {
   if (!job.activity) return job.state;
   return job.activity === 'waiting' && job.waitingFor ? `waiting ${job.waitingFor}` : job.activity;

@@ -6,7 +6,7 @@ import { describeRemoval, killJob, removeEndedJob, rerunJob, scheduleIfQueued } 
 import { isLive, isQueued, isRunning } from '../core/state.js';
 import { listArtifactFiles, regularFileProblem, workspacePaths, type WorkspacePaths } from '../core/store.js';
 import { switchClientToWindow } from '../core/tmux.js';
-import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp } from './picker-model.js';
+import { filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, pickerTitle, wrapKeyHelp } from './picker-model.js';
 import { paneEnvironment, readPopupTarget, type PopupTarget } from './popup-io.js';
 
 const FOOTER = 'enter go · tab next waiting · g go to the next · l log · t transcript · n notes · a artifacts · k kill · r rerun · d remove · / filter · q quit';
@@ -84,7 +84,7 @@ class Picker {
     const height = process.stdout.rows || 24;
     const visible = this.visible();
     const lines: string[] = [];
-    const title = this.filtering || this.query ? `filter: ${this.query}${this.filtering ? '▏' : ''}` : `jobs in ${this.context.root}`;
+    const title = this.filtering || this.query ? `filter: ${this.query}${this.filtering ? '▏' : ''}` : pickerTitle(this.context.root, process.env.HOME);
     lines.push(`\x1b[1m${clip(title, width)}\x1b[0m`);
     if (this.jobs.length === 0) {
       lines.push('', 'No jobs yet. Press prefix + J to dispatch one,', 'or run: job-runner dispatch NAME "TASK"');

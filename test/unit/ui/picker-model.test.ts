@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../src/core/jobs.js';
 import {
-  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, wrapKeyHelp, type PickerJob,
+  filterJobs, formatPickerRows, nextJobToGoTo, nextNeedingYou, orderForPicker, pickerTitle, wrapKeyHelp, type PickerJob,
 } from '../../../src/ui/picker-model.js';
 
 // a job as the picker holds it; "local" (in this project's jobs folder) when its root is /here
@@ -276,5 +276,19 @@ describe('wrapKeyHelp', () => {
     ['keeps a message without keys on one line, cut', 'kill victim? [y/N]', 10, ['kill vict…']],
   ])('%s', (_, text, width, lines) => {
     expect(wrapKeyHelp(text, width)).toEqual(lines);
+  });
+});
+
+describe('pickerTitle', () => {
+  it.each([
+    ['/home/ann/webshop', '/home/ann', 'jobs in ~/webshop'],
+    ['/home/ann', '/home/ann/', 'jobs in ~'],
+    ['/home/anna/webshop', '/home/ann', 'jobs in /home/anna/webshop'],
+    ['/srv/app', '/home/ann', 'jobs in /srv/app'],
+    ['/srv/app', undefined, 'jobs in /srv/app'],
+    ['/srv/app', '/', 'jobs in /srv/app'],
+    ['/home/ann/x\x1b]52;c;bad\x07', '/home/ann', 'jobs in ~/x'],
+  ])('%s with HOME %s: %s', (root, home, title) => {
+    expect(pickerTitle(root, home)).toBe(title);
   });
 });
