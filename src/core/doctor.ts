@@ -295,7 +295,7 @@ export function checkJobsFolder(facts: Pick<DoctorFacts, 'jobsFolder'>): Check {
 // `job-runner` typed in a shell, and in a pane the server opens.
 export function checkCli(facts: Pick<DoctorFacts, 'cli' | 'packageRoot'>): Check {
   const { ours, inShellPath, inServerPath, shellIsOurs } = facts.cli;
-  const link = `set -g @job-runner-bin-dir ~/.local/bin in ~/.tmux.conf (the plugin links the CLI there when that folder is on the tmux server's PATH), or: ln -s ${shellQuote(ours)} ~/.local/bin/`;
+  const link = `set -g @job-runner-bin-dir ~/.local/bin in ~/.tmux.conf (the plugin links the CLI there as it loads, and says the line to add to your shell's rc file when that folder is not on PATH), or: ln -s ${shellQuote(ours)} ~/.local/bin/`;
   if (inShellPath.status !== 'found') return fail('cli', `job-runner is not in ${SHELL_PATH}`, link);
   if (!shellIsOurs) return warn('cli', `job-runner in ${SHELL_PATH} is ${inShellPath.file}, not this checkout's ${ours}`, `point it at this one: ln -sf ${shellQuote(ours)} ${shellQuote(inShellPath.file)}`);
   if (inServerPath !== null && inServerPath.status !== 'found') {
