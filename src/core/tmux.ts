@@ -288,6 +288,13 @@ export function switchClientToWindow(socket: string, windowId: string, client?: 
   if (!result.ok) throw new RuntimeError(`could not switch to window ${windowId}: ${result.stderr}`);
 }
 
+// Shows a line on a client's status line for display-time, as tmux's own messages; the
+// text is taken literally (# doubled: display-message expands formats). Best effort: a
+// client that went away has nobody to tell.
+export function showMessage(socket: string, text: string, client?: string): void {
+  runTmux(socket, ['display-message', ...(client ? ['-c', client] : []), text.replace(/#/g, '##')]);
+}
+
 // Closes a window; a window that is already gone is not an error.
 export function killWindow(socket: string, windowId: string): void {
   const result = runTmux(socket, ['kill-window', '-t', windowId]);

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import prompts, { type PromptObject } from 'prompts';
 import { checkJobName, slugFromTask } from '../core/names.js';
+import { printable } from '../core/format.js';
 import { loadContext, viewJob, type Context } from '../core/jobs.js';
 import { dispatchJob } from '../core/lifecycle.js';
 import { isLive } from '../core/state.js';
 import { findProjectRoot, listJobNames } from '../core/store.js';
 import { findProgram, programProblem } from '../core/program.js';
-import { switchClientToWindow } from '../core/tmux.js';
+import { showMessage, switchClientToWindow } from '../core/tmux.js';
 import { candidatesHint, completeName, namesProblem, parseNames } from './names-field.js';
 import { paneEnvironment, readPopupTarget, waitForKey } from './popup-io.js';
 
@@ -168,11 +169,13 @@ export async function runDispatchForm(cwd: string): Promise<number> {
     if (problem) throw new Error(problem);
     const after = parseNames(options.after ?? '');
     const reads = parseNames(options.reads ?? '');
-    const { window } = dispatchJob(
+    const { window, queuedReason } = dispatchJob(
       context(),
       { name: jobName, task: Buffer.from(task), command, after, reads, force: false, callerSession: target.session },
       paneEnvironment(target.panePid),
     );
+    // a queued job has no window to show yet: the client is told why it waits
+    if (queuedReason !== null) showMessage(context().socket, printable(`${jobName} queued: ${queuedReason}`), target.client);
     if (context().options.focus === 'on' && window) switchClientToWindow(context().socket, window.windowId, target.client);
     return 0;
   } catch (error) {

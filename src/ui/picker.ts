@@ -236,8 +236,8 @@ class Picker {
   private rerun(job: JobView): string {
     // a job of another project (its window is on this server) reruns in its own
     const context = job.root === this.context.root ? this.context : loadContext(job.root, process.env);
-    rerunJob(context, job, {}, paneEnvironment(this.target().panePid), this.target().session);
-    return `${job.name}: running again (previous log kept as log.1.txt)`;
+    const { queuedReason } = rerunJob(context, job, {}, paneEnvironment(this.target().panePid), this.target().session);
+    return queuedReason === null ? `${job.name}: running again (previous log kept as log.1.txt)` : `${job.name}: queued again, ${queuedReason} (previous log kept as log.1.txt)`;
   }
 
   private async act(action: () => Promise<string> | string): Promise<void> {

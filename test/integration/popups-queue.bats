@@ -89,6 +89,19 @@ row_of() { screen | grep -nE "(>|│) *$1 " | head -1 | cut -d: -f1; }
   refute_line frontend
 }
 
+@test "prefix+L: r on an ended job whose dependency still runs says it is queued again, not running" {
+  "$JR" dispatch backend "the API" --dir "$PROJECT"
+  queue_job frontend backend
+  "$JR" kill frontend
+  press C-b L
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE 'frontend +killed'"
+  press Down
+  wait_until bash -c "tmux -L '$OUTER' capture-pane -p | grep -qE '> frontend +killed'"
+  press r
+  wait_until screen_shows "frontend: queued again, after backend"
+  assert_equal "$(job_field frontend state)" queued
+}
+
 # Opens the dispatch form, names the job NAME and gives it a task.
 form_up_to_after() {
   press C-b J
@@ -144,11 +157,14 @@ fill_form() {
   assert_equal "$(job_field tests command)" "$AGENT marker from-the-form"
 }
 
-@test "prefix+J: the after and reads names of the form reach the job's record" {
+@test "prefix+J: the after and reads names of the form reach the job's record, and the client is told it is queued" {
   for name in backend frontend front-proxy; do "$JR" dispatch "$name" "t" --dir "$PROJECT"; done
+  # tmux's messages stay long enough to be read off the screen
+  tmux set -g display-time 60000
   form_up_to_after tests
   fill_form
   wait_until test -f "$(workspace tests)/job.json"
+  wait_until screen_shows "tests queued: after frontend"
   assert_equal "$(job_field tests after)" '["frontend","backend"]'
   assert_equal "$(job_field tests reads)" '["backend"]'
   assert_equal "$(job_field tests state)" queued
