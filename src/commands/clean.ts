@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineVerb, DIR_OPTION, HELP_OPTION, type OptionsOf, type PositionalsOf, type VerbSpec } from '../core/args.js';
 import { UsageError } from '../core/errors.js';
 import { loadContext, viewJob } from '../core/jobs.js';
-import { describeRemoval, recount, removeEndedJob, scheduleIfQueued, windowsLeftOpen, worktreeRefusal, KeptJob, type Removal } from '../core/lifecycle.js';
+import { describeRemoval, neededByQueuedJob, recount, removeEndedJob, scheduleIfQueued, windowsLeftOpen, worktreeRefusal, KeptJob, type Removal } from '../core/lifecycle.js';
 import { ENDED_STATES, isEnded, kindOfStateName, type JobState } from '../core/state.js';
 import { listJobNames, removeAbandonedStaging } from '../core/store.js';
 import { resolveDir, type CommandIO } from './io.js';
@@ -65,7 +65,8 @@ export function runClean(options: OptionsOf<typeof cleanSpec>, _positionals: Pos
     const since = Date.parse(job.endedAt ?? job.startedAt ?? job.createdAt);
     if (now - since < minAge) continue;
     if (options['dry-run']) {
-      const refusal = worktreeRefusal(job);
+      // what clean itself would keep: a worktree holding work, a job a queued job needs
+      const refusal = worktreeRefusal(job) ?? neededByQueuedJob(context, job.name);
       if (refusal) {
         io.out(`would keep ${job.dir}: ${refusal.message}\n`);
         continue;

@@ -910,6 +910,13 @@ function removeLocked(context: Context, job: JobView, options: RemoveOptions): R
 
 // Refuses to remove a job that a queued job of the project waits for or reads.
 function refuseIfNeeded(context: Context, name: string): void {
+  const needed = neededByQueuedJob(context, name);
+  if (needed) throw needed;
+}
+
+// Why a queued job of the project still needs this job (it waits for it or reads it), or
+// null: rm refuses it, clean keeps it, clean --dry-run says it would.
+export function neededByQueuedJob(context: Context, name: string): NeededByQueuedJob | null {
   for (const marker of queuedMarkers(context.jobsDir)) {
     if (marker === name) continue;
     const read = readJobRecord(workspacePaths(join(context.jobsDir, marker)));
@@ -917,11 +924,12 @@ function refuseIfNeeded(context: Context, name: string): void {
     const { after = [], afterAny = [], reads = [] } = read.record;
     const how = after.includes(name) ? '--after' : afterAny.includes(name) ? '--after-any' : reads.includes(name) ? '--reads' : null;
     if (how) {
-      throw new NeededByQueuedJob(
+      return new NeededByQueuedJob(
         `job ${name} is named by the queued job ${marker} (${how} ${name}); nothing was removed; remove it once ${marker} has started, or now with rm --force (${marker} then ${how === '--reads' ? 'finds its files gone' : 'fails'})`,
       );
     }
   }
+  return null;
 }
 
 // Removes the job's worktree through git (its metadata too) when nothing would be lost

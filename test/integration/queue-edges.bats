@@ -80,6 +80,12 @@ tmux_refusing() {
   qdispatch hold wait "$GO"
   qdispatch b exit 0 --after a --reads r 2>/dev/null
   assert_equal "$(job_field b state)" queued
+  # the dry run says what clean would keep, and why
+  run "$JR" clean --dry-run --state done
+  assert_success
+  assert_line --partial "would keep $(workspace a): job a is named by the queued job b (--after a)"
+  assert_line --partial "would keep $(workspace r): job r is named by the queued job b (--reads r)"
+  refute_line --partial "would remove $(workspace a)"
   run "$JR" clean --state done
   assert_success
   assert_line "kept $(workspace a): job a is named by the queued job b (--after a); nothing was removed; remove it once b has started, or now with rm --force (b then fails)"
