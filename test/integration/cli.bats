@@ -85,6 +85,8 @@ load helpers
   "$JR" dispatch there-done "t" --dir "$other" --command "$AGENT exit 0"
   wait_until job_ended there-done --dir "$other"
   tmux kill-window -t jobs:there-done
+  # its wrapper reports the activity once it runs (under load, after dispatch returned)
+  wait_until bash -c "'$JR' list | grep -Eq '^there-live +(working|idle) '"
   run "$JR" list
   assert_line --regexp '^there-live +(working|idle) '
   assert_line --regexp '^here '
@@ -240,6 +242,7 @@ load helpers
   run "$JR" list
   assert_line --regexp '^cached +done .* a note written after the end$'
   "$JR" dispatch cached "t" --force --command "$AGENT sleep"
+  wait_until bash -c "'$JR' list | grep -Eq '^cached +(working|idle) '"
   run "$JR" list
   assert_line --regexp '^cached +(working|idle) '
   # a running job is not indexed, and listing it does not rewrite the index each time

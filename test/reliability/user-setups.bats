@@ -16,6 +16,7 @@ install_plugin_at() {
     plugin="$BATS_TEST_TMPDIR/plugins/$i/$special/tmux-job-runner"
     install_plugin_at "$plugin"
     "$plugin/scripts/job-runner" dispatch "odd-$i" "t" --command "$AGENT sleep"
+    wait_until bash -c "\"\$0\" list | grep -Eq '^odd-$i +(working|idle) '" "$plugin/scripts/job-runner"
     run "$plugin/scripts/job-runner" list
     assert_line --regexp "^odd-$i +(working|idle) "
     wait_until published_running_is "$i"
@@ -133,6 +134,7 @@ restart_with_config() {
   run tmux -u show -gv status-left
   assert_output 'é⚙ #{?@job-runner-running,#{@job-runner-running},0}'
   "$JR" dispatch plain "t" --command "$AGENT sleep"
+  wait_until bash -c "'$JR' list | grep -Eq '^plain +(working|idle) '"
   run "$JR" list
   assert_line --regexp '^plain +(working|idle) '
   wait_until published_running_is 1
