@@ -5,13 +5,6 @@
 # the live hook check (a throwaway job that leaves nothing behind), --json and exit codes.
 load helpers
 
-teardown() {
-  end_test
-  local ended=$?
-  [ -z "${MOUNTED:-}" ] || umount -l "$MOUNTED" 2>/dev/null || true
-  return "$ended"
-}
-
 # Private HOME, TMUX_TMPDIR (isolate), Claude config folder and temporary folder (doctor's
 # live check makes its throwaway job there); the fake Claude Code and job-runner on PATH.
 # No server yet: each test starts the one it needs.
@@ -213,9 +206,7 @@ doctor_in_pane() {
   run "$JR" doctor
   assert_failure 1
   assert_line "FAIL jobs-folder: $PROJECT/.claude-local/jobs: is not a folder"
-  mkdir -p "$BATS_TEST_TMPDIR/ro"
-  mount -t tmpfs -o size=1m,ro tmpfs "$BATS_TEST_TMPDIR/ro" 2>/dev/null || skip "cannot mount a tmpfs here (needs root)"
-  MOUNTED=$BATS_TEST_TMPDIR/ro
+  mount_tmpfs "$BATS_TEST_TMPDIR/ro" "size=1m,ro"
   tmux set -g @job-runner-jobs-dir "$BATS_TEST_TMPDIR/ro/jobs"
   run "$JR" doctor
   assert_failure 1

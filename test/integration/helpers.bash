@@ -75,6 +75,19 @@ end_test() {
   kill_test_servers
   cd "$BATS_TEST_DIRNAME" || return 1
   end_processes_of "$BATS_TEST_TMPDIR"
+  local ended=$?
+  # lazily, in case a process that had to be killed still holds a file there
+  [ -z "${MOUNTED:-}" ] || umount -l "$MOUNTED" 2>/dev/null || true
+  return "$ended"
+}
+
+# Mounts a small tmpfs at DIR with OPTIONS (root only), unmounted by end_test; skips the
+# test, saying why, where that is not allowed.
+mount_tmpfs() {
+  local dir=$1 options=$2
+  mkdir -p "$dir"
+  mount -t tmpfs -o "$options" tmpfs "$dir" 2>/dev/null || skip "cannot mount a tmpfs here (needs root): $options"
+  MOUNTED=$dir
 }
 
 # Kills the tmux servers whose sockets lie in the test's folder, each by its socket,

@@ -2,22 +2,6 @@
 # Hostile environments: odd jobs folders, odd paths, no HOME, dead sockets, broken records, a full disk.
 load ../integration/helpers
 
-teardown() {
-  end_test
-  local ended=$?
-  # lazily, in case a process end_test had to kill still holds a file there
-  [ -z "${MOUNTED:-}" ] || umount -l "$MOUNTED" 2>/dev/null || true
-  return "$ended"
-}
-
-# Mounts a small tmpfs (root only); skips the test, saying why, where that is not allowed.
-mount_tmpfs() {
-  local dir=$1 options=$2
-  mkdir -p "$dir"
-  mount -t tmpfs -o "$options" tmpfs "$dir" 2>/dev/null || skip "cannot mount a tmpfs here (needs root): $options"
-  MOUNTED=$dir
-}
-
 @test "a jobs folder that is a symlink to elsewhere is followed, and rm deletes only inside it" {
   elsewhere="$BATS_TEST_TMPDIR/big disk/jobs"
   mkdir -p "$elsewhere" "$PROJECT/.claude-local"
