@@ -289,10 +289,10 @@ export function switchClientToWindow(socket: string, windowId: string, client?: 
 }
 
 // Shows a line on a client's status line for display-time, as tmux's own messages; the
-// text is taken literally (# doubled: display-message expands formats). Best effort: a
-// client that went away has nobody to tell.
+// text is taken literally (display-message expands formats). Best effort: a client that
+// went away has nobody to tell.
 export function showMessage(socket: string, text: string, client?: string): void {
-  runTmux(socket, ['display-message', ...(client ? ['-c', client] : []), text.replace(/#/g, '##')]);
+  runTmux(socket, ['display-message', ...(client ? ['-c', client] : []), tmuxLiteral(text)]);
 }
 
 // Closes a window; a window that is already gone is not an error.
